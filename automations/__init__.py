@@ -1,0 +1,1 @@
+"""Browser automation for okko-cancel: browser provisioning, errors, and the page flows' helpers."""

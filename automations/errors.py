@@ -1,0 +1,62 @@
+"""Errors that end a run, each tied to one exit code of the command-line contract.
+
+The CLI maps any ``OkkoCancelError`` to ``exit_code`` so that scripts can tell a broken
+flow (1) from a configuration problem (2), a rejected login (3), an unreachable site (4)
+and a situation only a person can resolve (5); see ``/work/shared/spec/cli-contract.md``.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class OkkoCancelError(Exception):
+    """Base of every error the CLI turns into an exit code and a one-line message."""
+
+    exit_code: ClassVar[int] = 1
+
+
+class ConfigurationError(OkkoCancelError):
+    """Usage or configuration is wrong: missing credentials, no ``--yes`` without a terminal."""
+
+    exit_code: ClassVar[int] = 2
+
+
+class BrowserNotFound(ConfigurationError):
+    """No usable Chromium/Chrome: the user has to install one or point OKKO_BROWSER_PATH at it."""
+
+
+class FlowFailed(OkkoCancelError):
+    """The site did not behave as a flow expected; names the step and the element."""
+
+    exit_code: ClassVar[int] = 1
+
+    def __init__(self, step: str, element: str, detail: str = "") -> None:
+        self.step = step
+        self.element = element
+        self.detail = detail
+        message = f"step {step!r} failed at element {element!r}"
+        super().__init__(f"{message}: {detail}" if detail else message)
+
+    # Exception pickling replays self.args into __init__; that one-argument form would not
+    # match this signature, and pytest-xdist / multiprocessing pickle exceptions.
+    def __reduce__(self) -> tuple[type[FlowFailed], tuple[str, str, str]]:
+        return (type(self), (self.step, self.element, self.detail))
+
+
+class LoginRejected(OkkoCancelError):
+    """The site refused the credentials or the account is locked; never retried."""
+
+    exit_code: ClassVar[int] = 3
+
+
+class SiteUnreachable(OkkoCancelError):
+    """The site could not be reached, or kept failing after bounded retries."""
+
+    exit_code: ClassVar[int] = 4
+
+
+class HumanNeeded(OkkoCancelError):
+    """A CAPTCHA or a login code that nobody is there to type in."""
+
+    exit_code: ClassVar[int] = 5

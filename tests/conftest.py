@@ -1,0 +1,89 @@
+"""The fixture ladder, as pytest-playwright lays it out: one mock site and one browser per
+test session (per xdist worker), a fresh site state, browser context and page per test.
+
+Tests pick the site's starting point with markers:
+
+    @pytest.mark.scenario("multi")
+    @pytest.mark.variant("redesign")
+    def test_something(site, signed_in_page): ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page
+
+from automations.browser import launch_args, locate_browser
+from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient, MockSite, serve_mock_site
+
+# Short enough that a broken test fails fast, long enough for a loaded 2-core CI machine.
+EXPECT_TIMEOUT_MS = 5_000
+
+
+@pytest.fixture(scope="session")
+def mock_site() -> Iterator[MockSite]:
+    with serve_mock_site() as site:
+        yield site
+
+
+@pytest.fixture(scope="session")
+def base_url(mock_site: MockSite) -> str:
+    # Overrides pytest-base-url's fixture, so `page.goto("/login")` lands on the mock.
+    return mock_site.url
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    choice = locate_browser()
+    args = {**browser_type_launch_args, "args": launch_args()}
+    if choice.executable is not None:
+        args["executable_path"] = str(choice.executable)
+    return args
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_context_args, "locale": "ru-RU", "viewport": {"width": 1280, "height": 800}}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _expect_timeout() -> None:
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
+
+
+@pytest.fixture
+def site(mock_site: MockSite, request: pytest.FixtureRequest) -> AdminClient:
+    """The mock site, reset to the test's scenario and variant; its admin API client."""
+    scenario = request.node.get_closest_marker("scenario")
+    variant = request.node.get_closest_marker("variant")
+    admin = AdminClient(mock_site.url)
+    admin.reset(
+        scenario.args[0] if scenario else "default",
+        variant.args[0] if variant else "classic",
+        **(scenario.kwargs if scenario else {}),
+    )
+    return admin
+
+
+@pytest.fixture
+def consented_page(page: Page, base_url: str) -> Page:
+    """A page whose visitor already accepted cookies: the banner stays out of the way."""
+    page.context.add_cookies([{"name": "okko_consent", "value": "1", "url": base_url}])
+    page.set_default_timeout(EXPECT_TIMEOUT_MS)
+    return page
+
+
+@pytest.fixture
+def signed_in_page(consented_page: Page, site: AdminClient) -> Page:
+    """A page signed in as the demo account through the site's own login API (no UI steps),
+    sharing the browser context's cookies."""
+    response = consented_page.request.post(
+        "/api/v1/auth/login", data={"login": DEMO_EMAIL, "password": DEMO_PASSWORD}
+    )
+    assert response.ok, response.text()
+    return consented_page
