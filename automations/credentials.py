@@ -1,0 +1,129 @@
+"""Saved credentials: in the OS keyring where a backend works, else in a 0600 file (with a
+warning before it is written). Kept per site, so the mock's demo account never overwrites
+the real one."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import keyring
+import keyring.errors
+from keyring.backend import KeyringBackend
+from pydantic import SecretStr
+
+from automations.errors import ConfigurationError
+from automations.storage import read_json, too_open, write_private_json
+
+SERVICE = "okko-cancel"
+CREDENTIALS_FILE = "credentials.json"
+StoreKind = Literal["keyring", "file"]
+
+
+@dataclass(frozen=True)
+class Credentials:
+    login: str
+    password: SecretStr
+
+    def __repr__(self) -> str:
+        return f"Credentials(login={self.login!r}, password=SecretStr('**********'))"
+
+
+def keyring_works(backend: KeyringBackend | None = None) -> bool:
+    """A backend with priority > 0 is a real one; the 'fail' and null backends are not."""
+    backend = backend or keyring.get_keyring()
+    try:
+        return float(backend.priority) > 0  # type: ignore[arg-type]
+    except Exception:
+        return False
+
+
+class CredentialStore:
+    def __init__(
+        self,
+        data_dir: Path,
+        site_key: str,
+        *,
+        backend: KeyringBackend | None = None,
+        warn: Callable[[str], None] = lambda message: None,
+    ) -> None:
+        self.data_dir = data_dir
+        self.site_key = site_key
+        self.backend = backend or keyring.get_keyring()
+        self.warn = warn
+
+    @property
+    def kind(self) -> StoreKind:
+        return "keyring" if keyring_works(self.backend) else "file"
+
+    @property
+    def file(self) -> Path:
+        return self.data_dir / CREDENTIALS_FILE
+
+    def describe(self) -> str:
+        if self.kind == "keyring":
+            return f"OS keyring ({self.backend.name})"
+        return f"file {self.file} (no OS keyring backend works here)"
+
+    def _file_entries(self) -> dict[str, dict[str, str]]:
+        document = read_json(self.file, "credentials file")
+        if document is None:
+            return {}
+        if not isinstance(document, dict):
+            raise ConfigurationError(f"credentials file {self.file} is unreadable: delete it and run `okko-cancel login` again")
+        if too_open(self.file):
+            self.warn(f"{self.file} can be read by other users: run `chmod 600 {self.file}`")
+        return document
+
+    def save(self, credentials: Credentials) -> None:
+        entry = {"login": credentials.login, "password": credentials.password.get_secret_value()}
+        if self.kind == "keyring":
+            try:
+                self.backend.set_password(SERVICE, self.site_key, json.dumps(entry))
+                return
+            except keyring.errors.KeyringError as error:
+                raise ConfigurationError(f"the OS keyring refused to save the credentials: {error}") from None
+        entries = self._file_entries()
+        entries[self.site_key] = entry
+        self.warn(f"no OS keyring backend works here: saving the password in {self.file} (mode 0600)")
+        write_private_json(self.file, entries)
+
+    def load(self) -> Credentials | None:
+        if self.kind == "keyring":
+            try:
+                raw = self.backend.get_password(SERVICE, self.site_key)
+            except keyring.errors.KeyringError:
+                raw = None
+            if raw is None:
+                return None
+            try:
+                entry = json.loads(raw)
+            except ValueError:
+                raise ConfigurationError("the saved credentials in the OS keyring are unreadable: run `okko-cancel login` again") from None
+        else:
+            entry = self._file_entries().get(self.site_key)
+            if entry is None:
+                return None
+        if not isinstance(entry, dict) or not entry.get("login") or not isinstance(entry.get("password"), str):
+            raise ConfigurationError("the saved credentials are incomplete: run `okko-cancel login` again")
+        return Credentials(str(entry["login"]), SecretStr(str(entry["password"])))
+
+    def forget(self) -> bool:
+        """Removes the saved credentials for this site; True if there were any."""
+        if self.kind == "keyring":
+            try:
+                self.backend.delete_password(SERVICE, self.site_key)
+                return True
+            except keyring.errors.PasswordDeleteError:
+                return False
+        entries = self._file_entries()
+        if entries.pop(self.site_key, None) is None:
+            return False
+        if entries:
+            write_private_json(self.file, entries)
+        else:
+            self.file.unlink(missing_ok=True)
+        return True

@@ -1,0 +1,57 @@
+"""What the flows read back from the site: plain data, JSON-ready for receipts and `--json`."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Subscription:
+    name: str
+    price: str
+    auto_renew: bool
+    next_charge: str | None
+    active_until: str | None
+    billed: str
+    store: str | None = None
+    manage_hint: str | None = None
+
+    @property
+    def card_billed(self) -> bool:
+        return self.store is None
+
+
+@dataclass(frozen=True)
+class Card:
+    label: str
+    primary: bool
+
+    @property
+    def last4(self) -> str:
+        return self.label[-4:]
+
+
+@dataclass(frozen=True)
+class Device:
+    name: str
+    last_seen: str | None
+    current: bool
+
+
+@dataclass(frozen=True)
+class AccountState:
+    subscriptions: list[Subscription] = field(default_factory=list)
+    cards: list[Card] = field(default_factory=list)
+    devices: list[Device] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @property
+    def renewing(self) -> list[Subscription]:
+        return [s for s in self.subscriptions if s.auto_renew and s.card_billed]
+
+    @property
+    def other_devices(self) -> list[Device]:
+        return [d for d in self.devices if not d.current]

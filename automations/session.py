@@ -1,0 +1,132 @@
+"""A browser session on the site: Playwright, the browser (launched through the
+provisioning chain or connected to a remote server), one context with the saved storage
+state, the overlay handlers, and the saved `session.json`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
+
+from automations.browser import launch_args, locate_browser
+from automations.errors import ConfigurationError, SiteUnreachable
+from automations.pages import Overlays
+from automations.settings import Settings
+from automations.storage import read_json, too_open, write_private_json
+
+SESSION_FILE = "session.json"
+VIEWPORT = {"width": 1280, "height": 900}
+
+
+class SavedSession:
+    """The browser's storage state, reused until the site rejects it. One account per site."""
+
+    def __init__(self, data_dir: Path, site_key: str, login: str | None) -> None:
+        self.file = data_dir / SESSION_FILE
+        self.site_key = site_key
+        self.login = login
+
+    def load(self) -> dict[str, Any] | None:
+        document = read_json(self.file, "saved session")
+        if document is None:
+            return None
+        if not isinstance(document, dict) or not isinstance(document.get("storage_state"), dict):
+            raise ConfigurationError(f"saved session {self.file} is unreadable: delete it and run `okko-cancel login` again")
+        if document.get("site") != self.site_key or (self.login and document.get("login") != self.login):
+            return None
+        state: dict[str, Any] = document["storage_state"]
+        return state
+
+    def save(self, context: BrowserContext) -> None:
+        state = context.storage_state()
+        write_private_json(self.file, {"site": self.site_key, "login": self.login, "storage_state": state})
+
+    def forget(self) -> bool:
+        existed = self.file.exists()
+        self.file.unlink(missing_ok=True)
+        return existed
+
+    def is_too_open(self) -> bool:
+        return too_open(self.file)
+
+
+def start_browser(playwright: Playwright, settings: Settings) -> Browser:
+    if settings.connect:
+        try:
+            return playwright.chromium.connect(settings.connect, timeout=settings.timeout_s * 1000,
+                                               slow_mo=settings.slow_mo_ms or None)
+        except PlaywrightError as error:
+            raise SiteUnreachable(
+                f"cannot connect to the browser server at {settings.connect}: {str(error).splitlines()[0]}"
+            ) from None
+    choice = locate_browser(settings.browser_path)
+    try:
+        return playwright.chromium.launch(
+            executable_path=str(choice.executable) if choice.executable else None,
+            headless=settings.headless,
+            slow_mo=settings.slow_mo_ms or None,
+            args=launch_args(),
+        )
+    except PlaywrightError as error:
+        raise ConfigurationError(
+            f"the browser {choice.label} did not start: {str(error).splitlines()[0]}; set OKKO_BROWSER_PATH to another Chrome/Chromium"
+        ) from None
+
+
+def new_context(browser: Browser, settings: Settings, storage_state: dict[str, Any] | None) -> BrowserContext:
+    context = browser.new_context(
+        base_url=settings.base_url,
+        storage_state=storage_state,  # type: ignore[arg-type]
+        locale="ru-RU",
+        timezone_id="Europe/Moscow",
+        viewport=VIEWPORT,  # type: ignore[arg-type]
+    )
+    context.set_default_timeout(settings.timeout_s * 1000)
+    context.set_default_navigation_timeout(settings.timeout_s * 1000)
+    return context
+
+
+def new_page(context: BrowserContext) -> Page:
+    page = context.new_page()
+    Overlays(page).dismiss_automatically()
+    return page
+
+
+class BrowserSession:
+    """`with BrowserSession(settings, storage_state) as session: session.page.goto(...)`"""
+
+    def __init__(self, settings: Settings, storage_state: dict[str, Any] | None = None) -> None:
+        self.settings = settings
+        self.storage_state = storage_state
+        self._playwright: Playwright | None = None
+        self.browser: Browser | None = None
+        self.context: BrowserContext
+        self.page: Page
+
+    def __enter__(self) -> BrowserSession:
+        self._playwright = sync_playwright().start()
+        try:
+            self.browser = start_browser(self._playwright, self.settings)
+            self.context = new_context(self.browser, self.settings, self.storage_state)
+            self.page = new_page(self.context)
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        try:
+            if self.browser is not None:
+                self.browser.close()
+        except PlaywrightError:
+            pass
+        finally:
+            if self._playwright is not None:
+                self._playwright.stop()
+                self._playwright = None

@@ -1,0 +1,122 @@
+"""Settings, from (highest first) command-line options, the environment (``OKKO_*``), a
+``.env`` file in the working directory, and ``config.toml`` in the data directory.
+
+    settings = load_settings(base_url="http://127.0.0.1:8800", headless=False)
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from platformdirs import user_data_path
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    InitSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from automations.errors import ConfigurationError
+
+APP_NAME = "okko-cancel"
+DEFAULT_BASE_URL = "https://okko.tv"
+CONFIG_FILE_NAME = "config.toml"
+
+
+def default_data_dir() -> Path:
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+class Settings(BaseSettings):
+    """Everything a run needs to know; see the README's Settings table."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="OKKO_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        validate_default=True,
+    )
+
+    base_url: str = Field(DEFAULT_BASE_URL, description="The site: https://okko.tv, or the mock's URL.")
+    login: str | None = Field(None, description="E-mail or phone of the OKKO account.")
+    password: SecretStr | None = Field(None, description="The account's password (a secret).")
+    data_dir: Path = Field(default_factory=default_data_dir, description="Credentials, session and receipts.")
+    browser_path: Path | None = Field(None, description="A Chromium/Chrome executable to use.")
+    connect: str | None = Field(None, description="ws:// URL of a remote Playwright browser server.")
+    headless: bool = Field(True, description="Run the browser without a window.")
+    timeout_s: float = Field(30.0, gt=0, le=600, description="How long to wait for the site at each step.")
+    slow_mo_ms: int = Field(0, ge=0, le=10_000, description="Slow every browser action down, to watch it.")
+    trace: bool = Field(False, description="Record a Playwright trace of the steps after login.")
+    code_command: str | None = Field(None, description="A command that prints the e-mailed login code.")
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be an http(s) URL such as https://okko.tv")
+        return value.strip().rstrip("/")
+
+    @field_validator("data_dir", "browser_path")
+    @classmethod
+    def _expand_user(cls, value: Path | None) -> Path | None:
+        return value.expanduser() if value is not None else None
+
+    @field_validator("connect")
+    @classmethod
+    def _ws_url(cls, value: str | None) -> str | None:
+        if value is not None and urlsplit(value).scheme not in ("ws", "wss"):
+            raise ValueError("must be a ws:// or wss:// URL of a Playwright browser server")
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The config file lives in the data directory, which may itself come from an option
+        # or the environment: find it the way the setting itself would be found.
+        init_kwargs = init_settings.init_kwargs if isinstance(init_settings, InitSettingsSource) else {}
+        data_dir = init_kwargs.get("data_dir") or os.environ.get("OKKO_DATA_DIR") or default_data_dir()
+        config_file = Path(data_dir).expanduser() / CONFIG_FILE_NAME
+        return (
+            init_settings,
+            env_settings,
+            dotenv_settings,
+            TomlConfigSettingsSource(settings_cls, toml_file=config_file),
+        )
+
+    @property
+    def site_key(self) -> str:
+        """Which site the saved credentials and session belong to: host[:port]."""
+        return urlsplit(self.base_url).netloc.lower()
+
+
+def load_settings(**options: Any) -> Settings:
+    """Settings with the given command-line options on top; options left as None are unset.
+
+    A bad value becomes one ConfigurationError line that names the setting but never
+    echoes the value (it may be a password)."""
+    given = {key: value for key, value in options.items() if value is not None}
+    try:
+        return Settings(**given)
+    except ValidationError as error:
+        first = error.errors(include_url=False, include_input=False, include_context=False)[0]
+        field = str(first["loc"][0]) if first["loc"] else "settings"
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise ConfigurationError(
+            f"bad setting {field} (OKKO_{field.upper()} or --{field.replace('_', '-')}): {message}"
+        ) from None
+    except (OSError, ValueError) as error:
+        # A config.toml that does not parse.
+        raise ConfigurationError(f"cannot read the config file: {error}") from None

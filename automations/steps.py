@@ -1,0 +1,88 @@
+"""A run's steps: each named, timed and recorded, so that progress can be shown as it goes
+and a failure names the step and the element the site no longer has."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from automations.errors import FlowFailed, OkkoCancelError, SiteUnreachable
+
+Outcome = Literal["ok", "failed", "skipped"]
+UNREACHABLE = re.compile(r"net::ERR_(CONNECTION_REFUSED|NAME_NOT_RESOLVED|ADDRESS_UNREACHABLE|CONNECTION_RESET|"
+                         r"CONNECTION_CLOSED|EMPTY_RESPONSE|TIMED_OUT|INTERNET_DISCONNECTED|CONNECTION_TIMED_OUT)")
+WAITING_FOR = re.compile(r"waiting for (.+)")
+
+
+@dataclass
+class StepRecord:
+    name: str
+    outcome: Outcome = "ok"
+    seconds: float = 0.0
+    detail: str = ""
+    element: str = ""
+    url: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def element_of(error: PlaywrightError) -> str:
+    """The locator Playwright was waiting for, from its error message."""
+    match = WAITING_FOR.search(str(error))
+    return match.group(1).strip() if match else "the page"
+
+
+@dataclass
+class StepLog:
+    """Records steps; `on_step` sees each one start (outcome None) and end."""
+
+    on_step: Callable[[StepRecord, bool], None] = lambda record, done: None
+    url: Callable[[], str] = lambda: ""
+    records: list[StepRecord] = field(default_factory=list)
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[StepRecord]:
+        record = StepRecord(name)
+        self.records.append(record)
+        self.on_step(record, False)
+        started = time.perf_counter()
+        try:
+            yield record
+        except PlaywrightTimeoutError as error:
+            self._fail(record, started, element_of(error), "the element did not appear in time")
+            raise FlowFailed(name, record.element, f"not found at {record.url}") from None
+        except PlaywrightError as error:
+            message = str(error).splitlines()[0]
+            if UNREACHABLE.search(message):
+                self._fail(record, started, "", message)
+                raise SiteUnreachable(f"the site could not be reached during {name!r}: {message}") from None
+            self._fail(record, started, element_of(error), message)
+            raise FlowFailed(name, record.element, message) from None
+        except OkkoCancelError as error:
+            element = error.element if isinstance(error, FlowFailed) else ""
+            self._fail(record, started, element, str(error))
+            raise
+        record.seconds = time.perf_counter() - started
+        self.on_step(record, True)
+
+    def _fail(self, record: StepRecord, started: float, element: str, detail: str) -> None:
+        record.outcome = "failed"
+        record.seconds = time.perf_counter() - started
+        record.element = element
+        record.detail = detail
+        try:
+            record.url = self.url()
+        except PlaywrightError:
+            record.url = ""
+        self.on_step(record, True)
+
+    def to_list(self) -> list[dict[str, Any]]:
+        return [record.to_dict() for record in self.records]

@@ -1,0 +1,465 @@
+"""okko-cancel: get out of an OKKO subscription from the command line.
+
+Each command parses its options, builds the settings, calls one flow and prints the result;
+library errors become exit codes here and nowhere else (see docs in the README).
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import asdict
+from functools import partial, wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from pydantic import SecretStr
+from rich.console import Console
+
+from automations.credentials import CredentialStore, Credentials
+from automations.errors import ConfigurationError, OkkoCancelError
+from automations.models import AccountState
+from automations.output import StepPrinter, state_tables, summary_lines
+from automations.session import SavedSession
+from automations.settings import Settings, load_settings
+from flows.auto_renew import disable_auto_renew
+from flows.cancel import cancel_everything
+from flows.devices import sign_out_devices
+from flows.login import CodeProvider
+from flows.report import ActionReport
+from flows.runner import RunResult, run_flow, verify_login
+from flows.status import read_state
+from flows.unbind_card import unbind_cards
+
+F = TypeVar("F", bound=Callable[..., Any])
+CODE_COMMAND_TIMEOUT_S = 120
+
+stderr = Console(stderr=True, highlight=False)
+stdout = Console(highlight=False)
+
+
+class CommandFailed(click.ClickException):
+    """A library error on its way out: its message, with the contract's exit code."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def exits_by_contract(command: F) -> F:
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except OkkoCancelError as error:
+            raise CommandFailed(str(error), error.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def common_options(command: F) -> F:
+    """The options every site command takes; each may also come from OKKO_* settings."""
+    options = [
+        click.option("--base-url", help="The site to work on (OKKO_BASE_URL; default https://okko.tv)."),
+        click.option("--data-dir", type=click.Path(path_type=Path), help="Where credentials, session and receipts live (OKKO_DATA_DIR)."),
+        click.option("--headed", is_flag=True, default=None, help="Show the browser window (OKKO_HEADLESS=false)."),
+        click.option("--slow-mo", "slow_mo_ms", type=click.IntRange(0, 10_000), help="Slow each browser action by MS milliseconds."),
+        click.option("--timeout", "timeout_s", type=float, help="Seconds to wait for the site at each step (OKKO_TIMEOUT_S)."),
+        click.option("--trace", is_flag=True, default=None, help="Save a Playwright trace of the steps after login."),
+        click.option("--browser-path", type=click.Path(path_type=Path), help="Chrome/Chromium to use (OKKO_BROWSER_PATH)."),
+        click.option("--connect", help="ws:// URL of a remote Playwright browser server to run on."),
+        click.option("--code-command", help="A command that prints the e-mailed login code (OKKO_CODE_COMMAND)."),
+        click.option("--json", "as_json", is_flag=True, help="Print one JSON document instead of text."),
+        click.option("-v", "--verbose", is_flag=True, help="Say more about each step."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def change_options(command: F) -> F:
+    command = click.option("--dry-run", is_flag=True, help="Walk up to the last confirmation and back out; change nothing.")(command)
+    command = click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation (required without a terminal).")(command)
+    return command
+
+
+def build_settings(options: dict[str, Any]) -> Settings:
+    headed = options.pop("headed", None)
+    return load_settings(**options, headless=False if headed else None)
+
+
+def split_common(kwargs: dict[str, Any]) -> tuple[Settings, bool, bool]:
+    as_json = kwargs.pop("as_json", False)
+    verbose = kwargs.pop("verbose", False)
+    return build_settings(kwargs), as_json, verbose
+
+
+def on_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
+def credential_store(settings: Settings) -> CredentialStore:
+    return CredentialStore(settings.data_dir, settings.site_key, warn=lambda m: stderr.print(f"[yellow]warning:[/] {m}"))
+
+
+def resolve_credentials(settings: Settings) -> Credentials | None:
+    """Settings first (OKKO_LOGIN/OKKO_PASSWORD), then the saved ones, then a prompt on a
+    terminal; None when only a saved browser session can help."""
+    if settings.login and settings.password is not None:
+        return Credentials(settings.login, settings.password)
+    saved = credential_store(settings).load()
+    if saved is not None and (not settings.login or settings.login == saved.login):
+        return saved
+    if SavedSession(settings.data_dir, settings.site_key, settings.login).load() is not None:
+        return None
+    if not on_terminal():
+        raise ConfigurationError(
+            f"no saved credentials for {settings.site_key}: run `okko-cancel login` on a terminal, or set OKKO_LOGIN and OKKO_PASSWORD"
+        )
+    login = settings.login or click.prompt("Электронная почта или телефон", err=True)
+    password = click.prompt("Пароль (пусто, если входите по коду из письма)", default="", hide_input=True,
+                            show_default=False, err=True)
+    return Credentials(login, SecretStr(password))
+
+
+def code_provider(settings: Settings) -> CodeProvider | None:
+    if settings.code_command:
+        command = settings.code_command
+
+        def from_command(email: str) -> str | None:
+            try:
+                done = subprocess.run(shlex.split(command), capture_output=True, text=True,
+                                      timeout=CODE_COMMAND_TIMEOUT_S, check=False)
+            except (OSError, subprocess.TimeoutExpired) as error:
+                raise ConfigurationError(f"the code command failed to run: {error}") from None
+            if done.returncode != 0:
+                raise ConfigurationError(f"the code command exited with {done.returncode}: {done.stderr.strip()[:200]}")
+            return done.stdout.strip() or None
+
+        return from_command
+    if on_terminal():
+        return lambda email: click.prompt(f"Код из письма, отправленного на {email}", err=True)
+    return None
+
+
+def confirm_change(question: str, yes: bool, dry_run: bool) -> None:
+    if yes or dry_run:
+        return
+    if not on_terminal():
+        raise ConfigurationError("this changes the account: pass --yes to confirm (there is no terminal to ask on)")
+    if not click.confirm(question, default=False, err=True):
+        raise click.Abort()
+
+
+def run_action(
+    settings: Settings,
+    action: str,
+    flow: Callable[..., ActionReport],
+    as_json: bool,
+    **flow_options: Any,
+) -> None:
+    printer = StepPrinter(stderr, quiet=as_json)
+    try:
+        result: RunResult[ActionReport] = run_flow(
+            settings,
+            action,
+            partial(flow, **flow_options),
+            credentials=resolve_credentials(settings),
+            code_provider=code_provider(settings),
+            on_step=printer,
+        )
+    finally:
+        printer.close()
+    document = {**result.value.to_dict(), "receipt": str(result.receipt) if result.receipt else None}
+    if as_json:
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    for line in summary_lines(document):
+        stdout.print(line)
+    if result.receipt:
+        stdout.print(f"Receipt: {result.receipt}")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="okko-cancel")
+def cli() -> None:
+    """Stop OKKO (okko.tv) charging you: unbind the card, turn auto-renew off, sign out
+    devices, and keep a receipt of each change as proof.
+
+    \b
+    Start with:  okko-cancel login
+    Then:        okko-cancel cancel
+    """
+
+
+@cli.command()
+@common_options
+@exits_by_contract
+def login(**options: Any) -> None:
+    """Save the account's login and password after logging in once to verify them.
+
+    \b
+    Example:
+      okko-cancel login
+      OKKO_LOGIN=me@example.com OKKO_PASSWORD=... okko-cancel login --json
+    """
+    settings, as_json, _ = split_common(options)
+    if not settings.login and not on_terminal():
+        raise ConfigurationError("no login given: set OKKO_LOGIN and OKKO_PASSWORD, or run `okko-cancel login` on a terminal")
+    login_name = settings.login or click.prompt("Электронная почта или телефон", err=True)
+    if settings.password is not None:
+        password = settings.password
+    elif on_terminal():
+        password = SecretStr(click.prompt("Пароль (пусто, если входите по коду из письма)", default="",
+                                          hide_input=True, show_default=False, err=True))
+    else:
+        raise ConfigurationError("no password given: set OKKO_PASSWORD, or run `okko-cancel login` on a terminal")
+    credentials = Credentials(login_name, password)
+    printer = StepPrinter(stderr, quiet=as_json)
+    try:
+        verify_login(settings, credentials, code_provider=code_provider(settings), on_step=printer)
+    finally:
+        printer.close()
+    store = credential_store(settings)
+    store.save(credentials)
+    if as_json:
+        click.echo(json.dumps({"login": login_name, "site": settings.site_key, "credentials": store.kind}, ensure_ascii=False))
+    else:
+        stdout.print(f"Logged in to {settings.site_key} as {login_name}; credentials saved in the {store.describe()}.")
+
+
+@cli.command()
+@common_options
+@exits_by_contract
+def logout(**options: Any) -> None:
+    """Forget the saved credentials and browser session for the site.
+
+    \b
+    Example:
+      okko-cancel logout
+    """
+    settings, as_json, _ = split_common(options)
+    forgot_credentials = credential_store(settings).forget()
+    forgot_session = SavedSession(settings.data_dir, settings.site_key, None).forget()
+    if as_json:
+        click.echo(json.dumps({"credentials_removed": forgot_credentials, "session_removed": forgot_session}))
+    elif forgot_credentials or forgot_session:
+        stdout.print(f"Forgot the saved credentials and session for {settings.site_key}.")
+    else:
+        stdout.print(f"Nothing was saved for {settings.site_key}.")
+
+
+@cli.command()
+@common_options
+@exits_by_contract
+def status(**options: Any) -> None:
+    """Show subscriptions (auto-renew, paid until), bound cards and devices. Changes nothing.
+
+    \b
+    Example:
+      okko-cancel status
+      okko-cancel status --json | jq '.cards'
+    """
+    settings, as_json, _ = split_common(options)
+    printer = StepPrinter(stderr, quiet=as_json)
+    try:
+        result: RunResult[AccountState] = run_flow(
+            settings, "status", read_state, credentials=resolve_credentials(settings),
+            code_provider=code_provider(settings), on_step=printer,
+        )
+    finally:
+        printer.close()
+    store = credential_store(settings)
+    if as_json:
+        click.echo(json.dumps({**result.value.to_dict(), "credentials": store.kind}, ensure_ascii=False, indent=2))
+        return
+    for table in state_tables(result.value):
+        stdout.print(table)
+    for sub in result.value.subscriptions:
+        if sub.manage_hint:
+            stdout.print(f"«{sub.name}»: {sub.manage_hint}.")
+    stdout.print(f"Credentials: {store.describe()}.")
+
+
+@cli.command("unbind-card")
+@common_options
+@change_options
+@click.option("--card", metavar="LAST4", help="Only the card ending in these digits, e.g. 4242.")
+@exits_by_contract
+def unbind_card(yes: bool, dry_run: bool, card: str | None, **options: Any) -> None:
+    """Unbind every bound card (or one) so that nothing more can be charged.
+
+    \b
+    Example:
+      okko-cancel unbind-card --yes
+      okko-cancel unbind-card --card 4242 --dry-run
+    """
+    settings, as_json, _ = split_common(options)
+    confirm_change(f"Unbind {'the card ending in ' + card if card else 'every bound card'} on {settings.site_key}?", yes, dry_run)
+    run_action(settings, "unbind-card", unbind_cards, as_json, card=card, dry_run=dry_run)
+
+
+@cli.command("disable-auto-renew")
+@common_options
+@change_options
+@click.option("--subscription", metavar="NAME", help="Only this subscription, e.g. «Оптимум».")
+@exits_by_contract
+def disable_auto_renew_command(yes: bool, dry_run: bool, subscription: str | None, **options: Any) -> None:
+    """Turn auto-renew off for card-billed subscriptions; the paid period runs out as usual.
+    Subscriptions billed through App Store, Google Play or СберПрайм are reported with
+    where to cancel them. The retention offer is always declined.
+
+    \b
+    Example:
+      okko-cancel disable-auto-renew --yes
+      okko-cancel disable-auto-renew --subscription Оптимум --dry-run
+    """
+    settings, as_json, _ = split_common(options)
+    confirm_change(f"Turn auto-renew off for {subscription or 'every card-billed subscription'}?", yes, dry_run)
+    run_action(settings, "disable-auto-renew", disable_auto_renew, as_json, subscription=subscription, dry_run=dry_run)
+
+
+@cli.command("sign-out-devices")
+@common_options
+@change_options
+@click.option("--device", metavar="NAME", help="Only this device, e.g. «Samsung Smart TV».")
+@exits_by_contract
+def sign_out_devices_command(yes: bool, dry_run: bool, device: str | None, **options: Any) -> None:
+    """Sign out every other device (or one) from the account.
+
+    \b
+    Example:
+      okko-cancel sign-out-devices --yes
+      okko-cancel sign-out-devices --device "Samsung Smart TV"
+    """
+    settings, as_json, _ = split_common(options)
+    confirm_change(f"Sign out {device or 'every other device'}?", yes, dry_run)
+    run_action(settings, "sign-out-devices", sign_out_devices, as_json, device=device, dry_run=dry_run)
+
+
+@cli.command()
+@common_options
+@change_options
+@exits_by_contract
+def cancel(yes: bool, dry_run: bool, **options: Any) -> None:
+    """The whole job: turn auto-renew off, unbind the cards, sign out other devices.
+
+    \b
+    Example:
+      okko-cancel cancel --yes
+      okko-cancel cancel --dry-run --json
+    """
+    settings, as_json, _ = split_common(options)
+    confirm_change(f"Turn auto-renew off, unbind every card and sign out other devices on {settings.site_key}?", yes, dry_run)
+    run_action(settings, "cancel", cancel_everything, as_json, dry_run=dry_run)
+
+
+@cli.command()
+@click.option("--scenario", default="default", show_default=True, help="The mock account to start from.")
+@click.option("--variant", default="classic", show_default=True, type=click.Choice(["classic", "redesign", "breaking"]), help="The mock site's layout.")
+@click.option("--headed", is_flag=True, help="Show the browser window.")
+@click.option("--slow-mo", "slow_mo_ms", type=click.IntRange(0, 10_000), help="Slow each browser action by MS milliseconds.")
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Where the demo's receipts go (default: <data dir>/demo).")
+@exits_by_contract
+def demo(scenario: str, variant: str, headed: bool, slow_mo_ms: int | None, data_dir: Path | None) -> None:
+    """Start the bundled mock OKKO site with a demo account and run `cancel` against it.
+
+    \b
+    Example:
+      okko-cancel demo
+      okko-cancel demo --headed --slow-mo 300 --variant redesign
+    """
+    from fixtures import DEMO_EMAIL, DEMO_PASSWORD, serve_mock_site
+
+    with serve_mock_site(scenario, variant) as site:
+        base = load_settings(base_url=site.url)
+        settings = load_settings(
+            base_url=site.url, data_dir=data_dir or base.data_dir / "demo",
+            headless=not headed, slow_mo_ms=slow_mo_ms,
+        )
+        stdout.print(f"Mock OKKO site at {site.url} ({scenario}, {variant}); demo account {DEMO_EMAIL}.")
+        credentials = Credentials(DEMO_EMAIL, SecretStr(DEMO_PASSWORD))
+        printer = StepPrinter(stderr)
+
+        def cancel_then_read(page: Any, steps: Any) -> ActionReport:
+            report = cancel_everything(page, steps)
+            report.after["state"] = read_state(page, steps).to_dict()
+            return report
+
+        try:
+            result = run_flow(settings, "cancel", cancel_then_read, credentials=credentials, on_step=printer)
+        finally:
+            printer.close()
+        for line in summary_lines(result.value.to_dict()):
+            stdout.print(line)
+        final = result.value.after["state"]
+        state = AccountState(
+            subscriptions=[_from_dict("Subscription", s) for s in final["subscriptions"]],
+            cards=[_from_dict("Card", c) for c in final["cards"]],
+            devices=[_from_dict("Device", d) for d in final["devices"]],
+        )
+        for table in state_tables(state):
+            stdout.print(table)
+        stdout.print(f"Receipt: {result.receipt}")
+
+
+def _from_dict(kind: str, data: dict[str, Any]) -> Any:
+    from automations import models
+
+    return getattr(models, kind)(**data)
+
+
+@cli.command("mock-site")
+@click.option("--port", default=8800, show_default=True, type=click.IntRange(0, 65535), help="Port on 127.0.0.1 (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--scenario", default="default", show_default=True,
+              type=click.Choice(["default", "multi", "clean", "code-login", "crowd"]), help="The seed data.")
+@click.option("--variant", default="classic", show_default=True, type=click.Choice(["classic", "redesign", "breaking"]), help="The layout.")
+@click.option("--accounts", type=click.IntRange(1, 10_000), help="How many accounts the crowd scenario has.")
+@click.option("--fault", "faults", multiple=True, metavar="KEY=JSON",
+              help='A fault at start-up, e.g. --fault latency_ms=500 --fault \'fail={"path":"/api/","status":503,"count":2}\'.')
+@exits_by_contract
+def mock_site(port: int, host: str, scenario: str, variant: str, accounts: int | None, faults: tuple[str, ...]) -> None:
+    """Serve the bundled mock OKKO site in the foreground until Ctrl-C.
+
+    \b
+    Example:
+      okko-cancel mock-site --port 8800 --scenario default --variant classic
+      okko-cancel mock-site --fault promo_popup=true
+    """
+    from fixtures import DEMO_EMAIL, DEMO_PASSWORD, serve_mock_site
+
+    fault_spec: dict[str, Any] = {}
+    for item in faults:
+        key, _, raw = item.partition("=")
+        try:
+            fault_spec[key.strip()] = json.loads(raw)
+        except ValueError:
+            raise click.BadParameter(f"{item!r} is not KEY=JSON", param_hint="--fault") from None
+    try:
+        server = serve_mock_site(scenario, variant, host=host, port=port, quiet=False, accounts=accounts,
+                                 faults=fault_spec or None)
+        site = server.__enter__()
+    except (ValueError, OSError) as error:
+        raise CommandFailed(f"cannot start the mock site: {error}", 2) from None
+    try:
+        stdout.print(f"Mock OKKO site: {site.url}  (scenario {scenario}, layout {variant})")
+        stdout.print(f"Log in as {DEMO_EMAIL} / {DEMO_PASSWORD}; admin API at {site.url}/__admin/state. Ctrl-C stops it.")
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.__exit__(None, None, None)
+
+
+def main() -> None:
+    cli(prog_name="okko-cancel")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,107 @@
+"""Running one flow for the CLI: credentials, browser, one login at most, the flow itself,
+then the receipt (and a trace of the steps after the login, when asked)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from playwright.sync_api import Page
+
+from automations.credentials import Credentials
+from automations.errors import FlowFailed, OkkoCancelError, SiteUnreachable
+from automations.evidence import write_receipt
+from automations.session import BrowserSession, SavedSession
+from automations.settings import Settings
+from automations.steps import StepLog, StepRecord
+from automations.storage import private_dir
+from flows.login import CodeProvider, ensure_signed_in, open_settings, sign_in
+from flows.report import ActionReport
+
+T = TypeVar("T")
+OnStep = Callable[[StepRecord, bool], None]
+TRACES_DIR = "traces"
+
+
+@dataclass
+class RunResult(Generic[T]):
+    value: T
+    steps: list[StepRecord]
+    fresh_login: bool
+    receipt: Path | None = None
+    trace: Path | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _stamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def run_flow(
+    settings: Settings,
+    action: str,
+    flow: Callable[[Page, StepLog], T],
+    *,
+    credentials: Credentials | None,
+    code_provider: CodeProvider | None = None,
+    on_step: OnStep | None = None,
+    keep_receipt: bool = True,
+) -> RunResult[T]:
+    saved = SavedSession(settings.data_dir, settings.site_key, credentials.login if credentials else None)
+    with BrowserSession(settings, saved.load()) as session:
+        page = session.page
+        steps = StepLog(on_step=on_step or (lambda record, done: None), url=lambda: page.url)
+        fresh = ensure_signed_in(page, steps, credentials, code_provider=code_provider, headed=not settings.headless)
+        if fresh:
+            saved.save(session.context)
+        trace_path: Path | None = None
+        if settings.trace:
+            # Started only now: the login, with the password typed into it, is never traced.
+            session.context.tracing.start(screenshots=True, snapshots=True)
+        try:
+            value = flow(page, steps)
+        except (FlowFailed, SiteUnreachable) as error:
+            if keep_receipt:
+                write_receipt(settings.data_dir, f"{action}-failed",
+                              {"site": settings.base_url, "error": str(error), "steps": steps.to_list()}, page)
+            raise
+        finally:
+            if settings.trace:
+                trace_path = private_dir(settings.data_dir / TRACES_DIR) / f"{_stamp()}-{action}.zip"
+                session.context.tracing.stop(path=str(trace_path))
+                trace_path.chmod(0o600)
+        saved.save(session.context)
+        receipt = None
+        if keep_receipt and isinstance(value, ActionReport):
+            receipt = write_receipt(
+                settings.data_dir,
+                action,
+                {"site": settings.base_url, "account": credentials.login if credentials else None,
+                 **value.to_dict(), "steps": steps.to_list()},
+                page,
+            )
+        return RunResult(value, steps.records, fresh, receipt, trace_path)
+
+
+def verify_login(
+    settings: Settings,
+    credentials: Credentials,
+    *,
+    code_provider: CodeProvider | None = None,
+    on_step: OnStep | None = None,
+) -> list[StepRecord]:
+    """Logs in once with a fresh browser context and saves the session: `okko-cancel login`."""
+    saved = SavedSession(settings.data_dir, settings.site_key, credentials.login)
+    with BrowserSession(settings, None) as session:
+        page = session.page
+        steps = StepLog(on_step=on_step or (lambda record, done: None), url=lambda: page.url)
+        if open_settings(page, steps):
+            sign_in(page, steps, credentials, code_provider=code_provider, headed=not settings.headless)
+        saved.save(session.context)
+        return steps.records
+
+
+__all__ = ["OkkoCancelError", "RunResult", "run_flow", "verify_login"]

@@ -1,0 +1,45 @@
+"""`unbind-card`: unbind every bound card, or the one ending in `card`."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from playwright.sync_api import Page
+
+from automations.errors import ConfigurationError, FlowFailed
+from automations.pages import PaymentsPage
+from automations.steps import StepLog
+from flows.report import ActionReport
+
+ACTION = "unbind-card"
+
+
+def unbind_cards(page: Page, steps: StepLog, *, card: str | None = None, dry_run: bool = False) -> ActionReport:
+    payments = PaymentsPage(page)
+    with steps.step("Открыть «Оплата услуг»"):
+        payments.open_from_menu()
+        before = payments.cards()
+    targets = [c for c in before if card is None or c.last4 == card.strip()[-4:]]
+    if card and not targets:
+        bound = ", ".join(c.label for c in before) or "none"
+        raise ConfigurationError(f"no bound card ends in {card} (bound cards: {bound})")
+    report = ActionReport(ACTION, dry_run, before={"cards": [asdict(c) for c in before]})
+    for target in targets:
+        with steps.step(f"Отвязать {target.label}"):
+            payments.start_unbinding(target.label)
+            if dry_run:
+                payments.cancel_unbind()
+                payments.unbind_dialog.wait_for(state="hidden")
+            else:
+                payments.confirm_unbind()
+                payments.unbind_dialog.wait_for(state="hidden")
+                payments.card(target.label).or_(payments.no_cards).first.wait_for()
+        report.changed.append(target.label)
+    with steps.step("Проверить «Оплата услуг» после перезагрузки"):
+        payments.reload()
+        after = payments.cards()
+    report.after = {"cards": [asdict(c) for c in after]}
+    still_bound = [c.label for c in after if c.label in report.changed]
+    if not dry_run and still_bound:
+        raise FlowFailed("Проверить «Оплата услуг» после перезагрузки", still_bound[0], "the card is still bound after the reload")
+    return report
