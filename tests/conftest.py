@@ -17,6 +17,8 @@ import pytest
 from playwright.sync_api import Page
 
 from automations.browser import launch_args, locate_browser
+from automations.pages import Overlays, ProfilePage
+from automations.steps import StepLog
 from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient, MockSite, serve_mock_site
 
 # Short enough that a broken test fails fast, long enough for a loaded 2-core CI machine.
@@ -87,3 +89,18 @@ def signed_in_page(consented_page: Page, site: AdminClient) -> Page:
     )
     assert response.ok, response.text()
     return consented_page
+
+
+@pytest.fixture
+def steps() -> StepLog:
+    """A flow's step log, as the CLI would pass it (without printing)."""
+    return StepLog()
+
+
+@pytest.fixture
+def settings_page(signed_in_page: Page) -> Page:
+    """Signed in and on /settings, where every flow starts (as after `ensure_signed_in`)."""
+    signed_in_page.goto("/settings")
+    ProfilePage(signed_in_page).wait_loaded()
+    Overlays(signed_in_page).dismiss_automatically()
+    return signed_in_page
