@@ -60,7 +60,9 @@ def disable_auto_renew(
             _walk_dialogs(subscriptions, dry_run)
             if not dry_run:
                 card = subscriptions.card(sub.name)
-                card.get_by_text("Автопродление отключено").or_(subscriptions.toasts.last).first.wait_for()
+                # Not "or any toast": an earlier subscription's toast (shown for 6 s) ended the step at
+                # once, and the reload could come before the site had made this change.
+                card.get_by_text("Автопродление отключено").wait_for()
         report.changed.append(sub.name)
     with steps.step("Проверить «Подписки» после перезагрузки"):
         subscriptions.reload()

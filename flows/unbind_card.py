@@ -33,7 +33,10 @@ def unbind_cards(page: Page, steps: StepLog, *, card: str | None = None, dry_run
             else:
                 payments.confirm_unbind()
                 payments.unbind_dialog.wait_for(state="hidden")
-                payments.card(target.label).or_(payments.no_cards).first.wait_for()
+                # Gone once the site has answered and the section re-rendered. Waiting for "the card
+                # or «Нет привязанных карт»" passed at once while the card still showed (the reload
+                # could then come before the site had unbound it), or timed out if another remained.
+                payments.card(target.label).wait_for(state="detached")
         report.changed.append(target.label)
     with steps.step("Проверить «Оплата услуг» после перезагрузки"):
         payments.reload()

@@ -69,7 +69,11 @@ class SettingsSection:
         self.wait_loaded()
 
     def open_from_menu(self) -> None:
-        self.menu.open(self.TITLE)
+        # Wait for the click's navigation to load: until then the page being left (the same
+        # section on a second run, or a new document still parsing, before its skeleton
+        # exists) can pass for a loaded section and be read as empty.
+        with self.page.expect_navigation():
+            self.menu.open(self.TITLE)
         self.wait_loaded()
 
     def reload(self) -> None:

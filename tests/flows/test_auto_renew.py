@@ -1,0 +1,147 @@
+"""The `disable-auto-renew` flow (flows/auto_renew.py) against the mock site in a real browser.
+
+Covered: auto-renew turned off through the retention offer («Всё равно отключить»), the
+survey («Другое» → reason "other") and the confirmation, never accepting the offer; a
+second run reporting already done; a dry run that walks all three dialogs and backs out
+at the last one; the `multi` scenario, where the App Store subscription is left alone and
+reported with where to manage it; `subscription=` choosing one; an unknown subscription
+refused with a ConfigurationError naming the account's subscriptions; slow writes, where
+each change must be seen done before the next one (and the final reload) starts.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from automations.errors import ConfigurationError
+from automations.steps import StepLog
+from fixtures import AdminClient
+from flows.auto_renew import disable_auto_renew
+
+# Records the title of every modal the page opens, across the flow's reloads (sessionStorage).
+RECORD_DIALOGS = """
+(() => {
+  const show = HTMLDialogElement.prototype.showModal;
+  HTMLDialogElement.prototype.showModal = function () {
+    const titles = JSON.parse(sessionStorage.getItem("shown-dialogs") || "[]");
+    titles.push(this.querySelector("h2").textContent);
+    sessionStorage.setItem("shown-dialogs", JSON.stringify(titles));
+    return show.call(this);
+  };
+})();
+"""
+
+
+def last_event_id(site: AdminClient) -> int:
+    events = site.events()
+    return int(events[-1]["id"]) if events else 0
+
+
+def renewing(site: AdminClient) -> dict[str, bool]:
+    return {sub["name"]: sub["auto_renew"] for sub in site.account()["subscriptions"]}
+
+
+def test_turns_auto_renew_off_declining_the_offer(site: AdminClient, settings_page: Page, steps: StepLog) -> None:
+    since = last_event_id(site)
+
+    report = disable_auto_renew(settings_page, steps)
+
+    optimum = site.account()["subscriptions"][0]
+    assert (optimum["name"], optimum["auto_renew"], optimum["offer_accepted"]) == ("Оптимум", False, False)
+    events = site.events(since)
+    assert [(e["type"], e["subscription"], e["reason"]) for e in events] == [
+        ("auto_renew_disabled", "Оптимум", "other")
+    ]
+    assert "offer_accepted" not in site.event_types()
+    assert report.changed == ["Оптимум"]
+    card = settings_page.get_by_role("article", name="Оптимум", exact=True)
+    expect(card.get_by_text("Автопродление отключено")).to_be_visible()
+
+
+def test_second_run_is_already_done(site: AdminClient, settings_page: Page, steps: StepLog) -> None:
+    disable_auto_renew(settings_page, steps)
+    since = last_event_id(site)
+
+    again = disable_auto_renew(settings_page, steps)
+
+    assert again.changed == []
+    assert again.outcome == "already_done"
+    assert site.events(since) == []
+
+
+def test_dry_run_walks_every_dialog_and_changes_nothing(site: AdminClient, settings_page: Page, steps: StepLog) -> None:
+    settings_page.add_init_script(RECORD_DIALOGS)
+    before = site.account()["subscriptions"]
+    since = last_event_id(site)
+
+    report = disable_auto_renew(settings_page, steps, dry_run=True)
+
+    shown = settings_page.evaluate("JSON.parse(sessionStorage.getItem('shown-dialogs') || '[]')")
+    assert shown == ["Подождите! 3 месяца за 1 ₽", "Почему вы отключаете автопродление?", "Вы уверены?"]
+    expect(settings_page.get_by_role("dialog")).to_have_count(0)
+    card = settings_page.get_by_role("article", name="Оптимум", exact=True)
+    expect(card.get_by_role("button", name="Отключить автопродление")).to_be_visible()
+    assert site.account()["subscriptions"] == before
+    assert site.events(since) == []
+    assert report.changed == ["Оптимум"]
+    assert report.outcome == "dry_run"
+
+
+@pytest.mark.scenario("multi")
+def test_store_billed_subscription_is_left_alone_and_reported(
+    site: AdminClient, settings_page: Page, steps: StepLog
+) -> None:
+    since = last_event_id(site)
+
+    report = disable_auto_renew(settings_page, steps)
+
+    assert renewing(site) == {"Оптимум": False, "Премиум": True, "Оптимум + Амедиатека": False}
+    disabled = [e["subscription"] for e in site.events(since) if e["type"] == "auto_renew_disabled"]
+    assert sorted(disabled) == ["Оптимум", "Оптимум + Амедиатека"]
+    assert "offer_accepted" not in site.event_types()
+    [note] = report.notes
+    assert "Премиум" in note
+    assert "App Store" in note
+    assert "Управляйте подпиской в настройках App Store" in note
+
+
+@pytest.mark.scenario("multi")
+def test_subscription_option_touches_only_that_one(site: AdminClient, settings_page: Page, steps: StepLog) -> None:
+    since = last_event_id(site)
+
+    report = disable_auto_renew(settings_page, steps, subscription="Оптимум")
+
+    assert renewing(site) == {"Оптимум": False, "Премиум": True, "Оптимум + Амедиатека": True}
+    assert [(e["type"], e["subscription"]) for e in site.events(since)] == [("auto_renew_disabled", "Оптимум")]
+    assert report.changed == ["Оптимум"]
+
+
+@pytest.mark.scenario("multi")
+def test_unknown_subscription_is_a_configuration_error_naming_them(
+    site: AdminClient, settings_page: Page, steps: StepLog
+) -> None:
+    since = last_event_id(site)
+
+    with pytest.raises(ConfigurationError) as raised:
+        disable_auto_renew(settings_page, steps, subscription="Лайт")
+
+    message = str(raised.value)
+    assert raised.value.exit_code == 2
+    assert "Лайт" in message
+    for name in ("Оптимум", "Премиум", "Оптимум + Амедиатека"):
+        assert f"«{name}»" in message
+    assert site.events(since) == []
+    assert all(renewing(site).values())
+
+
+@pytest.mark.scenario("multi")
+def test_waits_for_each_change_before_moving_on(site: AdminClient, settings_page: Page, steps: StepLog) -> None:
+    # Slow writes only (the reads stay fast): the first subscription's toast, still on screen,
+    # must not pass for the second one's change, or the page reloads before it is sent.
+    site.set_faults(latency_ms=400, latency_path="/api/v1/subscriptions/")
+
+    report = disable_auto_renew(settings_page, steps)
+
+    assert sorted(report.changed) == ["Оптимум", "Оптимум + Амедиатека"]
+    assert renewing(site) == {"Оптимум": False, "Премиум": True, "Оптимум + Амедиатека": False}

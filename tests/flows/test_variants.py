@@ -1,0 +1,105 @@
+"""The flows on the mock site's other layouts.
+
+`redesign` (another DOM, menu on top, card actions behind «⋯», same accessible names):
+unbinding, disabling auto-renew and signing out devices all still work, as the admin
+state shows, and so does the whole `cancel` on the `multi` account (several cards and
+subscriptions, each action behind its own «⋯» menu), in order.
+
+`breaking` («Оплата услуг» gone from the settings menu): unbinding fails with FlowFailed
+naming the step and the missing menu link, and nothing changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page
+
+from automations.errors import FlowFailed
+from automations.steps import StepLog
+from fixtures import AdminClient
+from flows.auto_renew import disable_auto_renew
+from flows.cancel import cancel_everything
+from flows.devices import sign_out_devices
+from flows.report import ActionReport
+from flows.unbind_card import unbind_cards
+
+
+def last_event_id(site: AdminClient) -> int:
+    events = site.events()
+    return int(events[-1]["id"]) if events else 0
+
+
+def no_cards(account: dict[str, Any]) -> bool:
+    return account["cards"] == []
+
+
+def no_renewal(account: dict[str, Any]) -> bool:
+    return [s["auto_renew"] for s in account["subscriptions"]] == [False]
+
+
+def only_own_device(account: dict[str, Any]) -> bool:
+    return len(account["devices"]) == 1
+
+
+@pytest.mark.variant("redesign")
+@pytest.mark.parametrize(
+    ("flow", "done", "event"),
+    [
+        pytest.param(unbind_cards, no_cards, "card_unbound", id="unbind"),
+        pytest.param(disable_auto_renew, no_renewal, "auto_renew_disabled", id="auto-renew"),
+        pytest.param(sign_out_devices, only_own_device, "device_signed_out", id="devices"),
+    ],
+)
+def test_flow_works_on_the_redesign(
+    site: AdminClient,
+    settings_page: Page,
+    steps: StepLog,
+    flow: Callable[[Page, StepLog], ActionReport],
+    done: Callable[[dict[str, Any]], bool],
+    event: str,
+) -> None:
+    assert site.state()["variant"] == "redesign"
+    assert not done(site.account())
+    since = last_event_id(site)
+
+    report = flow(settings_page, steps)
+
+    assert done(site.account())
+    assert set(site.event_types(since)) == {event}
+    assert report.outcome == "done"
+
+
+@pytest.mark.scenario("multi")
+@pytest.mark.variant("redesign")
+def test_cancel_does_everything_on_the_redesign(site: AdminClient, settings_page: Page, steps: StepLog) -> None:
+    since = last_event_id(site)
+
+    cancel_everything(settings_page, steps)
+
+    account = site.account()
+    assert {s["name"]: s["auto_renew"] for s in account["subscriptions"]} == {
+        "Оптимум": False, "Премиум": True, "Оптимум + Амедиатека": False,
+    }
+    assert no_cards(account)
+    assert only_own_device(account)
+    assert site.event_types(since) == ["auto_renew_disabled"] * 2 + ["card_unbound"] * 2 + ["device_signed_out"] * 2
+
+
+@pytest.mark.variant("breaking")
+def test_unbind_fails_naming_the_missing_menu_link(site: AdminClient, settings_page: Page, steps: StepLog) -> None:
+    settings_page.set_default_timeout(1500)
+    before = site.account()
+    since = last_event_id(site)
+
+    with pytest.raises(FlowFailed) as raised:
+        unbind_cards(settings_page, steps)
+
+    assert raised.value.exit_code == 1
+    assert raised.value.step == "Открыть «Оплата услуг»"
+    assert "Оплата услуг" in raised.value.element
+    assert [(r.name, r.outcome) for r in steps.records] == [("Открыть «Оплата услуг»", "failed")]
+    assert site.account() == before
+    assert site.events(since) == []
