@@ -39,8 +39,9 @@ from flows.unbind_card import unbind_cards
 F = TypeVar("F", bound=Callable[..., Any])
 CODE_COMMAND_TIMEOUT_S = 120
 
-stderr = Console(stderr=True, highlight=False)
-stdout = Console(highlight=False)
+# soft_wrap: a long line (a receipt's path) is never broken in two for a script to reassemble.
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+stdout = Console(highlight=False, soft_wrap=True)
 
 
 class CommandFailed(click.ClickException):

@@ -87,7 +87,12 @@ class Settings(BaseSettings):
         # The config file lives in the data directory, which may itself come from an option
         # or the environment: find it the way the setting itself would be found.
         init_kwargs = init_settings.init_kwargs if isinstance(init_settings, InitSettingsSource) else {}
-        data_dir = init_kwargs.get("data_dir") or os.environ.get("OKKO_DATA_DIR") or default_data_dir()
+        data_dir = (
+            init_kwargs.get("data_dir")
+            or os.environ.get("OKKO_DATA_DIR")
+            or dotenv_settings().get("data_dir")  # OKKO_DATA_DIR in .env
+            or default_data_dir()
+        )
         config_file = Path(data_dir).expanduser() / CONFIG_FILE_NAME
         return (
             init_settings,

@@ -1,0 +1,343 @@
+"""The command line (cli.py) against the mock site, in-process through click's CliRunner
+(whose stdin is not a terminal, as for a scheduled job), with a real browser.
+
+Covers the contract's exit codes (0 done or already done, 1 a flow broke, naming the step
+and element, 2 usage/configuration, 3 login rejected, 4 site unreachable, 5 CAPTCHA),
+`--yes` being required without a terminal (and checked before any login), `--dry-run`,
+`--json`, `login` saving credentials and a private session that the next command reuses,
+`logout`, receipts (0600, before/after, no password), an example in every `--help`, and
+the `cli.py` / `okko-cancel` entry points.
+
+Each site command starts its own browser (~1-2 s), so runs are few and shared where one
+run proves several things (the `unbind_twice` fixture).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import stat
+import subprocess
+import sys
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import keyring
+import pytest
+from click.testing import CliRunner, Result
+
+from cli import cli
+from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient, MockSite
+from tests.keyrings import MemoryKeyring
+
+REPO = Path(__file__).resolve().parent.parent
+WRONG_PASSWORD = "wrong-SENTINEL-pw"
+RECEIPT_NAME = re.compile(r"^\d{8}T\d{6}Z-unbind-card(-\d+)?\.json$")
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def cli_env(data_dir: Path, base_url: str, **extra: str) -> dict[str, str | None]:
+    """OKKO_* for one run: the host's own OKKO_* variables are unset."""
+    env: dict[str, str | None] = {name: None for name in os.environ if name.upper().startswith("OKKO_")}
+    env.update(OKKO_DATA_DIR=str(data_dir), OKKO_BASE_URL=base_url, **extra)
+    return env
+
+
+def with_password(data_dir: Path, base_url: str, password: str = DEMO_PASSWORD) -> dict[str, str | None]:
+    return cli_env(data_dir, base_url, OKKO_LOGIN=DEMO_EMAIL, OKKO_PASSWORD=password)
+
+
+def run(args: list[str], env: dict[str, str | None]) -> Result:
+    """One CLI run, in a thread of its own: once any test in this process has used
+    pytest-playwright's `page`, an asyncio loop runs on the main thread, and Playwright's
+    sync API (which the CLI uses, as its own process would) refuses to start there."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(CliRunner().invoke, cli, args, env=env, catch_exceptions=False).result()
+
+
+def error_line(result: Result) -> str:
+    """The one-line `Error: ...` message click prints on stderr."""
+    lines = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def card_labels(admin: AdminClient) -> list[str]:
+    return [card["label"] for card in admin.account()["cards"]]
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)  # no .env of the developer's
+    return tmp_path / "data"
+
+
+@dataclass
+class UnbindTwice:
+    data_dir: Path
+    first: Result
+    second: Result
+    events_after_first: list[dict[str, Any]]
+    events_after_second: list[dict[str, Any]]
+    cards_after: list[str]
+
+
+@pytest.fixture(scope="module")
+def unbind_twice(mock_site: MockSite, tmp_path_factory: pytest.TempPathFactory) -> UnbindTwice:
+    """`unbind-card --yes` run twice on the default account, with the login from the
+    environment: two browser runs that several tests read."""
+    admin = AdminClient(mock_site.url)
+    admin.reset("default", "classic")
+    data_dir = tmp_path_factory.mktemp("unbind") / "data"
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.chdir(data_dir.parent)  # no .env of the developer's
+            env = with_password(data_dir, mock_site.url)
+            first = run(["unbind-card", "--yes"], env)
+            events_after_first = admin.events()
+            second = run(["unbind-card", "--yes"], env)
+    finally:
+        keyring.set_keyring(previous)
+    return UnbindTwice(data_dir, first, second, events_after_first, admin.events(), card_labels(admin))
+
+
+# ------------------------------------------------------------------------- exit code 0
+
+
+def test_unbind_card_yes_unbinds_every_card_and_exits_0(unbind_twice: UnbindTwice) -> None:
+    result = unbind_twice.first
+
+    assert result.exit_code == 0, result.output
+    assert unbind_twice.cards_after == []
+    assert [e["type"] for e in unbind_twice.events_after_first].count("card_unbound") == 1
+    assert "Visa •••• 4242" in result.stdout and "verified on the site after a reload" in result.stdout
+
+
+def test_unbind_card_again_changes_nothing_and_exits_0(unbind_twice: UnbindTwice) -> None:
+    result = unbind_twice.second
+
+    assert result.exit_code == 0, result.output
+    assert "already done" in result.stdout
+    # Not even a login: the session saved by the first run was reused.
+    assert unbind_twice.events_after_second == unbind_twice.events_after_first
+
+
+def test_receipt_has_before_and_after_is_private_and_has_no_password(unbind_twice: UnbindTwice) -> None:
+    receipts = unbind_twice.data_dir / "receipts"
+    names = sorted(p.name for p in receipts.glob("*.json"))
+    assert len(names) == 2 and all(RECEIPT_NAME.match(name) for name in names), names
+    documents = [json.loads((receipts / name).read_text()) for name in names]
+    done = next(d for d in documents if d["outcome"] == "done")
+
+    assert [c["label"] for c in done["before"]["cards"]] == ["Visa •••• 4242"]
+    assert done["after"]["cards"] == []
+    assert done["changed"] == ["Visa •••• 4242"]
+    receipt_lines = [line for line in unbind_twice.first.stdout.splitlines() if line.startswith("Receipt: ")]
+    assert len(receipt_lines) == 1 and Path(receipt_lines[0].removeprefix("Receipt: ")).parent == receipts
+    assert mode(receipts) == 0o700
+    for name in names:
+        json_file, png_file = receipts / name, receipts / name.replace(".json", ".png")
+        assert png_file.read_bytes().startswith(b"\x89PNG")
+        assert mode(json_file) == mode(png_file) == 0o600
+    for path in unbind_twice.data_dir.rglob("*"):
+        if path.is_file():
+            assert DEMO_PASSWORD.encode() not in path.read_bytes(), path
+    assert DEMO_PASSWORD not in unbind_twice.first.output + unbind_twice.second.output
+
+
+def test_login_saves_credentials_and_a_private_session_that_status_reuses(
+    site: AdminClient, mock_site: MockSite, data_dir: Path, memory_keyring: MemoryKeyring
+) -> None:
+    logged_in = run(["login"], with_password(data_dir, mock_site.url))
+
+    assert logged_in.exit_code == 0, logged_in.output
+    site_key = mock_site.url.removeprefix("http://")
+    assert json.loads(memory_keyring.entries[("okko-cancel", site_key)]) == {"login": DEMO_EMAIL, "password": DEMO_PASSWORD}
+    session = data_dir / "session.json"
+    assert mode(session) == 0o600 and mode(data_dir) == 0o700
+    assert not (data_dir / "credentials.json").exists()
+    assert site.event_types() == ["login_ok"]
+
+    # No OKKO_LOGIN/OKKO_PASSWORD now: the saved credentials and session serve.
+    status = run(["status", "--json"], cli_env(data_dir, mock_site.url))
+
+    assert status.exit_code == 0, status.output
+    document = json.loads(status.stdout)
+    assert [c["label"] for c in document["cards"]] == ["Visa •••• 4242"]
+    assert {s["name"]: s["auto_renew"] for s in document["subscriptions"]} == {"Оптимум": True}
+    assert document["credentials"] == "keyring"
+    assert site.event_types() == ["login_ok"]  # no second login
+    assert DEMO_PASSWORD not in logged_in.output + status.output
+
+
+def test_logout_forgets_credentials_and_session(
+    mock_site: MockSite, data_dir: Path, memory_keyring: MemoryKeyring
+) -> None:
+    site_key = mock_site.url.removeprefix("http://")
+    memory_keyring.set_password("okko-cancel", site_key, json.dumps({"login": DEMO_EMAIL, "password": DEMO_PASSWORD}))
+    data_dir.mkdir(mode=0o700)
+    (data_dir / "session.json").write_text(json.dumps({"site": site_key, "login": DEMO_EMAIL, "storage_state": {}}))
+
+    result = run(["logout", "--json"], cli_env(data_dir, mock_site.url))
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {"credentials_removed": True, "session_removed": True}
+    assert memory_keyring.entries == {}
+    assert not (data_dir / "session.json").exists()
+
+
+def test_dry_run_changes_nothing(site: AdminClient, mock_site: MockSite, data_dir: Path, memory_keyring: MemoryKeyring) -> None:
+    result = run(["unbind-card", "--dry-run", "--json"], with_password(data_dir, mock_site.url))
+
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert (document["outcome"], document["dry_run"], document["changed"]) == ("dry_run", True, ["Visa •••• 4242"])
+    assert card_labels(site) == ["Visa •••• 4242"]
+    assert site.event_types() == ["login_ok"]
+
+
+# ------------------------------------------------------------------------- exit code 2
+
+
+def test_change_without_yes_off_a_terminal_exits_2_before_any_login(
+    site: AdminClient, mock_site: MockSite, data_dir: Path, memory_keyring: MemoryKeyring
+) -> None:
+    result = run(["unbind-card"], with_password(data_dir, mock_site.url))
+
+    assert result.exit_code == 2, result.output
+    assert "--yes" in error_line(result)
+    assert result.stderr.strip() == error_line(result)  # that one line is all it says
+    assert site.events() == []
+    assert card_labels(site) == ["Visa •••• 4242"]
+
+
+def test_missing_credentials_off_a_terminal_exit_2(
+    site: AdminClient, mock_site: MockSite, data_dir: Path, memory_keyring: MemoryKeyring
+) -> None:
+    result = run(["status"], cli_env(data_dir, mock_site.url))
+
+    assert result.exit_code == 2, result.output
+    message = error_line(result)
+    assert "okko-cancel login" in message and "OKKO_LOGIN" in message
+    assert result.stderr.strip() == message
+    assert site.events() == []
+
+
+def test_unknown_card_exits_2_naming_the_bound_ones(
+    site: AdminClient, mock_site: MockSite, data_dir: Path, memory_keyring: MemoryKeyring
+) -> None:
+    result = run(["unbind-card", "--yes", "--card", "1111"], with_password(data_dir, mock_site.url))
+
+    assert result.exit_code == 2, result.output
+    message = error_line(result)
+    assert "1111" in message and "Visa •••• 4242" in message
+    assert card_labels(site) == ["Visa •••• 4242"]
+    assert "card_unbound" not in site.event_types()
+
+
+# ------------------------------------------------------------------- exit codes 1, 3, 4, 5
+
+
+@pytest.mark.variant("breaking")
+def test_breaking_layout_exits_1_naming_the_step_and_the_element(
+    site: AdminClient, mock_site: MockSite, data_dir: Path, memory_keyring: MemoryKeyring
+) -> None:
+    result = run(["unbind-card", "--yes", "--timeout", "2"], with_password(data_dir, mock_site.url))
+
+    assert result.exit_code == 1, result.output
+    message = error_line(result)
+    assert "step 'Открыть «Оплата услуг»'" in message
+    assert "element" in message and "Оплата услуг" in message.split("element", 1)[1]
+    assert card_labels(site) == ["Visa •••• 4242"]
+    assert len(list((data_dir / "receipts").glob("*-unbind-card-failed.json"))) == 1
+
+
+def test_wrong_password_exits_3_after_exactly_one_attempt(
+    site: AdminClient, mock_site: MockSite, data_dir: Path, memory_keyring: MemoryKeyring
+) -> None:
+    result = run(["status"], with_password(data_dir, mock_site.url, WRONG_PASSWORD))
+
+    assert result.exit_code == 3, result.output
+    assert "rejected" in error_line(result)
+    assert site.event_types() == ["login_failed"]
+    assert WRONG_PASSWORD not in result.output
+    assert not (data_dir / "session.json").exists()
+
+
+def test_unreachable_site_exits_4(data_dir: Path, memory_keyring: MemoryKeyring) -> None:
+    url = f"http://127.0.0.1:{closed_port()}"
+
+    result = run(["status", "--timeout", "5"], with_password(data_dir, url))
+
+    assert result.exit_code == 4, result.output
+    assert "could not be reached" in error_line(result)
+
+
+def test_captcha_exits_5(site: AdminClient, mock_site: MockSite, data_dir: Path, memory_keyring: MemoryKeyring) -> None:
+    site.set_faults(captcha=True)
+
+    result = run(["status"], with_password(data_dir, mock_site.url))
+
+    assert result.exit_code == 5, result.output
+    assert "CAPTCHA" in error_line(result) and "--headed" in error_line(result)
+    assert "login_ok" not in site.event_types()
+
+
+# ------------------------------------------------------------------------- help and entry
+
+
+CONTRACT_COMMANDS = ["login", "logout", "status", "unbind-card", "disable-auto-renew", "sign-out-devices", "cancel",
+                     pytest.param("check", marks=pytest.mark.xfail(strict=True, reason="in the contract, not in cli.py yet")),
+                     "demo", "mock-site"]
+
+
+@pytest.mark.parametrize("command", CONTRACT_COMMANDS)
+def test_every_contract_command_has_help_with_an_example(command: str) -> None:
+    result = CliRunner().invoke(cli, [command, "--help"], catch_exceptions=False)
+
+    assert result.exit_code == 0, result.output
+    assert "Example" in result.output
+
+
+def test_no_command_outside_the_contract() -> None:
+    contract = {c if isinstance(c, str) else c.values[0] for c in CONTRACT_COMMANDS}
+
+    assert set(cli.commands) <= contract
+
+
+def test_cli_script_runs_and_the_console_script_is_installed() -> None:
+    done = subprocess.run([sys.executable, "cli.py", "--help"], cwd=REPO, capture_output=True, text=True,
+                          timeout=60, check=False)
+
+    assert done.returncode == 0, done.stderr
+    assert "okko-cancel" in done.stdout and "unbind-card" in done.stdout
+    script = Path(sys.executable).parent / "okko-cancel"
+    assert script.is_file() and os.access(script, os.X_OK)
+    assert "from cli import main" in script.read_text()

@@ -1,0 +1,145 @@
+"""Private files under the data directory (automations/storage.py) and the saved browser
+session file (automations/session.SavedSession), on real files in tmp_path.
+
+Covers: the directory 0700 and files 0600 whatever the umask or an existing looser mode,
+atomic writes that leave no temporary file, `too_open`, a missing file read as None and a
+corrupt one as a ConfigurationError saying how to recover, and a saved session that only
+serves the site (and login) it was saved for.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from automations.errors import ConfigurationError
+from automations.session import SavedSession
+from automations.storage import private_dir, read_json, too_open, write_private, write_private_json
+
+STATE = {"cookies": [{"name": "okko_session", "value": "abc"}], "origins": []}
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.fixture
+def permissive_umask() -> Iterator[None]:
+    previous = os.umask(0)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+@pytest.mark.usefixtures("permissive_umask")
+def test_written_file_is_0600_in_a_0700_dir_whatever_the_umask(tmp_path: Path) -> None:
+    path = tmp_path / "data" / "nested" / "session.json"
+
+    write_private_json(path, {"a": 1})
+
+    assert mode(path) == 0o600
+    assert mode(path.parent) == 0o700
+    assert json.loads(path.read_text()) == {"a": 1}
+
+
+def test_an_existing_loose_dir_is_tightened(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+
+    private_dir(folder)
+
+    assert mode(folder) == 0o700
+
+
+def test_overwriting_keeps_0600_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+    path = tmp_path / "data" / "credentials.json"
+    write_private(path, b"first")
+    path.chmod(0o644)
+
+    write_private(path, b"second")
+
+    assert path.read_bytes() == b"second"
+    assert mode(path) == 0o600
+    assert sorted(p.name for p in path.parent.iterdir()) == ["credentials.json"]
+
+
+def test_a_data_dir_that_is_a_file_is_a_configuration_error(tmp_path: Path) -> None:
+    (tmp_path / "data").write_text("not a directory")
+
+    with pytest.raises(ConfigurationError, match="OKKO_DATA_DIR"):
+        write_private_json(tmp_path / "data" / "session.json", {})
+
+
+@pytest.mark.parametrize(("file_mode", "expected"), [(0o600, False), (0o640, True), (0o604, True), (0o400, False)])
+def test_too_open(tmp_path: Path, file_mode: int, expected: bool) -> None:
+    path = tmp_path / "f"
+    path.write_text("x")
+    path.chmod(file_mode)
+
+    assert too_open(path) is expected
+
+
+def test_too_open_is_false_for_a_missing_file(tmp_path: Path) -> None:
+    assert too_open(tmp_path / "missing") is False
+
+
+def test_read_json_of_a_missing_file_is_none(tmp_path: Path) -> None:
+    assert read_json(tmp_path / "missing.json", "saved session") is None
+
+
+def test_read_json_of_a_corrupt_file_says_how_to_recover(tmp_path: Path) -> None:
+    path = tmp_path / "session.json"
+    path.write_text('{"storage_state": ')
+
+    with pytest.raises(ConfigurationError) as caught:
+        read_json(path, "saved session")
+
+    assert str(caught.value).startswith(f"saved session {path} is unreadable")
+    assert "delete it" in str(caught.value) and "okko-cancel login" in str(caught.value)
+
+
+def write_session(data_dir: Path, site: str, login: str | None) -> None:
+    write_private_json(data_dir / "session.json", {"site": site, "login": login, "storage_state": STATE})
+
+
+@pytest.mark.parametrize(
+    ("asking_site", "asking_login", "served"),
+    [
+        ("okko.tv", "me@example.com", True),
+        ("okko.tv", None, True),
+        ("127.0.0.1:8800", "me@example.com", False),
+        ("okko.tv", "someone@else.com", False),
+    ],
+)
+def test_saved_session_serves_only_its_site_and_login(
+    tmp_path: Path, asking_site: str, asking_login: str | None, served: bool
+) -> None:
+    write_session(tmp_path, "okko.tv", "me@example.com")
+
+    loaded = SavedSession(tmp_path, asking_site, asking_login).load()
+
+    assert loaded == (STATE if served else None)
+
+
+@pytest.mark.parametrize("document", [[], {"site": "okko.tv"}, {"site": "okko.tv", "storage_state": "x"}])
+def test_a_malformed_saved_session_says_how_to_recover(tmp_path: Path, document: object) -> None:
+    (tmp_path / "session.json").write_text(json.dumps(document))
+
+    with pytest.raises(ConfigurationError, match="delete it and run `okko-cancel login` again"):
+        SavedSession(tmp_path, "okko.tv", None).load()
+
+
+def test_forgetting_the_session_removes_the_file(tmp_path: Path) -> None:
+    write_session(tmp_path, "okko.tv", None)
+    session = SavedSession(tmp_path, "okko.tv", None)
+
+    assert session.forget() is True
+    assert not (tmp_path / "session.json").exists()
+    assert session.forget() is False
