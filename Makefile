@@ -31,7 +31,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 test: setup
-	$(VENV_PY) -m pytest $(PYTEST_ARGS)
+	$(VENV_PY) -m pytest -n auto --dist worksteal $(PYTEST_ARGS)
 
 demo: setup
 	$(VENV_PY) cli.py demo

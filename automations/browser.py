@@ -44,6 +44,9 @@ SYSTEM_BROWSER_NAMES: tuple[str, ...] = (
     "chrome",
 )
 
+# Debian's chromium-headless-shell, Chrome for Testing's chrome-headless-shell.
+SYSTEM_HEADLESS_SHELL_NAMES: tuple[str, ...] = ("chromium-headless-shell", "chrome-headless-shell")
+
 # Measured here: with the CDN unresolvable `playwright install` fails in about 3 s, but on a
 # network that resolves names and then drops packets it can sit in a download; bound it.
 PLAYWRIGHT_INSTALL_TIMEOUT_S = 300.0
@@ -68,8 +71,12 @@ def find_browser(
     playwright_executable: str | None,
     *,
     system_locations: Sequence[Path] | None = None,
+    headless: bool = True,
 ) -> BrowserChoice:
     """Pick a browser: configured > Playwright's own Chromium > system Chromium/Chrome.
+
+    Headless, a system "headless shell" build comes first where one is installed: it is
+    what Playwright itself runs headless, and it starts pages about twice as fast.
 
     ``playwright_executable`` is what ``playwright.chromium.executable_path`` reports; it
     counts only if the file is there, because Playwright reports the path whether or not
@@ -83,7 +90,8 @@ def find_browser(
     if playwright_executable and Path(playwright_executable).is_file():
         return BrowserChoice(None, "playwright")
     system = _find_system_browser(
-        _default_system_locations() if system_locations is None else system_locations
+        _default_system_locations() if system_locations is None else system_locations,
+        SYSTEM_HEADLESS_SHELL_NAMES + SYSTEM_BROWSER_NAMES if headless else SYSTEM_BROWSER_NAMES,
     )
     if system is not None:
         return BrowserChoice(system, "system")
@@ -109,8 +117,8 @@ def _checked_configured(path: Path) -> Path:
     return candidate.absolute()
 
 
-def _find_system_browser(locations: Sequence[Path]) -> Path | None:
-    for name in SYSTEM_BROWSER_NAMES:
+def _find_system_browser(locations: Sequence[Path], names: Sequence[str] = SYSTEM_BROWSER_NAMES) -> Path | None:
+    for name in names:
         found = shutil.which(name)
         if found:
             return Path(found).absolute()
@@ -204,14 +212,14 @@ def _configured_from_env() -> Path | None:
     return Path(value) if value else None
 
 
-def locate_browser(configured: Path | None = None) -> BrowserChoice:
+def locate_browser(configured: Path | None = None, *, headless: bool = True) -> BrowserChoice:
     """Find a browser without installing anything; ``configured`` defaults to OKKO_BROWSER_PATH."""
     if configured is None:
         configured = _configured_from_env()
     if configured is not None:
         return find_browser(configured, None)
     bundled = playwright_executable_path() if _playwright_chromium_may_exist() else None
-    return find_browser(None, bundled)
+    return find_browser(None, bundled, headless=headless)
 
 
 def launch_args() -> list[str]:
@@ -303,11 +311,12 @@ def install_browser(configured: Path | None = None) -> BrowserChoice:
         apt_env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         # A failed update is not fatal: the existing package lists may still have chromium.
         _run(["apt-get", "update", "-qq"], APT_UPDATE_TIMEOUT_S, apt_env)
-        ok, outcome = _run(
-            ["apt-get", "install", "-y", "-qq", "-o", "DPkg::Lock::Timeout=120", "chromium"],
-            APT_INSTALL_TIMEOUT_S,
-            apt_env,
-        )
+        install = ["apt-get", "install", "-y", "-qq", "-o", "DPkg::Lock::Timeout=120", "chromium"]
+        # The headless shell makes headless runs (and the test suite) about twice as fast;
+        # older releases lack the package, so it is asked for but not required.
+        ok, outcome = _run([*install, "chromium-headless-shell"], APT_INSTALL_TIMEOUT_S, apt_env)
+        if not ok:
+            ok, outcome = _run(install, APT_INSTALL_TIMEOUT_S, apt_env)
         tried.append(f"`apt-get install chromium` ({outcome})")
         try:
             return locate_browser()

@@ -62,7 +62,7 @@ def start_browser(playwright: Playwright, settings: Settings) -> Browser:
             raise SiteUnreachable(
                 f"cannot connect to the browser server at {settings.connect}: {str(error).splitlines()[0]}"
             ) from None
-    choice = locate_browser(settings.browser_path)
+    choice = locate_browser(settings.browser_path, headless=settings.headless)
     try:
         return playwright.chromium.launch(
             executable_path=str(choice.executable) if choice.executable else None,

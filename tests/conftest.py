@@ -39,7 +39,7 @@ def base_url(mock_site: MockSite) -> str:
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    choice = locate_browser()
+    choice = locate_browser(headless=browser_type_launch_args.get("headless", True))
     args = {**browser_type_launch_args, "args": launch_args()}
     if choice.executable is not None:
         args["executable_path"] = str(choice.executable)

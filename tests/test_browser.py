@@ -99,6 +99,14 @@ def test_chromium_is_preferred_over_chrome_on_path(system_path: Path) -> None:
     assert find_browser(None, None, system_locations=NO_LOCATIONS).executable == chromium
 
 
+@pytest.mark.parametrize(("headless", "expected"), [(True, "chromium-headless-shell"), (False, "chromium")])
+def test_headless_shell_is_preferred_only_for_headless_runs(system_path: Path, headless: bool, expected: str) -> None:
+    make_executable(system_path / "chromium")
+    make_executable(system_path / "chromium-headless-shell")
+    choice = find_browser(None, None, system_locations=(), headless=headless)
+    assert choice.executable == system_path / expected
+
+
 def test_non_executable_file_on_path_is_skipped(system_path: Path) -> None:
     (system_path / "chromium").write_text("not a browser")
     chrome = make_executable(system_path / "google-chrome")
