@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime
 from dataclasses import asdict
 from functools import partial, wraps
 from pathlib import Path
@@ -24,11 +25,13 @@ from rich.console import Console
 from automations.credentials import CredentialStore, Credentials
 from automations.errors import ConfigurationError, OkkoCancelError
 from automations.models import AccountState
-from automations.output import StepPrinter, state_tables, summary_lines
+from automations.output import StepPrinter, check_table, state_tables, summary_lines
+from automations.reports import write_html, write_junit
 from automations.session import SavedSession
 from automations.settings import Settings, load_settings
 from flows.auto_renew import disable_auto_renew
 from flows.cancel import cancel_everything
+from flows.check import CheckReport, run_check
 from flows.devices import sign_out_devices
 from flows.login import CodeProvider
 from flows.report import ActionReport
@@ -358,6 +361,65 @@ def cancel(yes: bool, dry_run: bool, **options: Any) -> None:
     settings, as_json, _ = split_common(options)
     confirm_change(f"Turn auto-renew off, unbind every card and sign out other devices on {settings.site_key}?", yes, dry_run)
     run_action(settings, "cancel", cancel_everything, as_json, dry_run=dry_run)
+
+
+@cli.command()
+@common_options
+@click.option("--mock", is_flag=True, help="Check the bundled mock site with its demo account instead of the configured site.")
+@click.option("--variant", default="classic", show_default=True, type=click.Choice(["classic", "redesign", "breaking"]),
+              help="With --mock: the mock site's layout.")
+@click.option("--junit", type=click.Path(path_type=Path, dir_okay=False), help="Write a JUnit XML report here (a test case per step).")
+@click.option("--report", "report_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Write a static HTML report (steps and failure screenshots) into this folder.")
+@exits_by_contract
+def check(mock: bool, variant: str, junit: Path | None, report_dir: Path | None, **options: Any) -> None:
+    """Run every flow without changing anything and report which steps still work:
+    log in, read each section, open every destructive dialog and back out at its final
+    confirmation. Exit 0 when every step passes, 1 when any fails.
+
+    \b
+    Example:
+      okko-cancel check --mock --junit check.xml --report check-report
+      okko-cancel check --json
+    """
+    from fixtures import DEMO_EMAIL, DEMO_PASSWORD, serve_mock_site
+
+    settings, as_json, _ = split_common(options)
+    printer = StepPrinter(stderr, quiet=as_json)
+    try:
+        if mock:
+            with serve_mock_site("default", variant) as site:
+                settings = settings.model_copy(update={"base_url": site.url, "data_dir": settings.data_dir / "mock-check"})
+                report = _run_check(settings, Credentials(DEMO_EMAIL, SecretStr(DEMO_PASSWORD)), report_dir, printer)
+        else:
+            report = _run_check(settings, resolve_credentials(settings), report_dir, printer)
+    finally:
+        printer.close()
+    document = report.to_dict()
+    if junit is not None:
+        write_junit(junit, document)
+    if report_dir is not None:
+        write_html(report_dir, document, None)
+    if as_json:
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        stdout.print(check_table(document))
+    if not report.passed:
+        first = report.failed[0]
+        raise CommandFailed(
+            f"{len(report.failed)} of {len(report.steps)} steps failed; first: step «{first.name}» looked for "
+            f"{first.element or 'the page'} at {first.url or settings.base_url}",
+            1,
+        )
+
+
+def _run_check(settings: Settings, credentials: Credentials | None, report_dir: Path | None,
+               printer: StepPrinter) -> CheckReport:
+    checks = settings.data_dir / "checks" / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return run_check(
+        settings, credentials=credentials, screenshots=report_dir or checks, traces=checks,
+        code_provider=code_provider(settings), on_step=printer,
+    )
 
 
 @cli.command()

@@ -82,3 +82,14 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
         lines.extend(f"  • {item}" for item in report["changed"])
     lines.extend(f"Note: {note}" for note in report.get("notes", []))
     return lines
+
+
+def check_table(report: dict[str, Any]) -> Table:
+    verdict = "[green]all steps pass[/]" if report["passed"] else f"[red]{report['counts']['failed']} failed[/]"
+    table = Table(title=f"check {report['site']}: {verdict}", title_justify="left")
+    for column in ("Flow", "Step", "Outcome", "Seconds", "Looked for"):
+        table.add_column(column)
+    for step in report["steps"]:
+        outcome = "[green]ok[/]" if step["outcome"] == "ok" else f"[red]{step['outcome']}[/]"
+        table.add_row(step["group"], step["name"], outcome, f"{step['seconds']:.2f}", step["element"])
+    return table

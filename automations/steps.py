@@ -29,6 +29,9 @@ class StepRecord:
     detail: str = ""
     element: str = ""
     url: str = ""
+    group: str = ""
+    screenshot: str = ""
+    trace: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -19,7 +19,10 @@ FILE_MODE = 0o600
 def private_dir(path: Path) -> Path:
     """Creates `path` (0700) if needed; one clear error if it cannot be written."""
     try:
-        path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+        if not path.parent.exists():
+            # Every folder this creates is private, not just the last one.
+            private_dir(path.parent)
+        path.mkdir(mode=DIR_MODE, exist_ok=True)
         os.chmod(path, DIR_MODE)
     except OSError as error:
         raise ConfigurationError(

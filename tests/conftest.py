@@ -92,9 +92,9 @@ def signed_in_page(consented_page: Page, site: AdminClient) -> Page:
 
 
 @pytest.fixture
-def steps() -> StepLog:
+def steps(page: Page) -> StepLog:
     """A flow's step log, as the CLI would pass it (without printing)."""
-    return StepLog()
+    return StepLog(url=lambda: page.url)
 
 
 @pytest.fixture

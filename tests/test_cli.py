@@ -15,6 +15,7 @@ run proves several things (the `unbind_twice` fixture).
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 import os
 import re
 import socket
@@ -314,7 +315,7 @@ def test_captcha_exits_5(site: AdminClient, mock_site: MockSite, data_dir: Path,
 
 
 CONTRACT_COMMANDS = ["login", "logout", "status", "unbind-card", "disable-auto-renew", "sign-out-devices", "cancel",
-                     pytest.param("check", marks=pytest.mark.xfail(strict=True, reason="in the contract, not in cli.py yet")),
+                     "check",
                      "demo", "mock-site"]
 
 
@@ -341,3 +342,34 @@ def test_cli_script_runs_and_the_console_script_is_installed() -> None:
     script = Path(sys.executable).parent / "okko-cancel"
     assert script.is_file() and os.access(script, os.X_OK)
     assert "from cli import main" in script.read_text()
+
+
+# ---------------------------------------------------------------------------------- check
+
+
+def test_check_mock_passes_and_writes_both_reports(data_dir: Path, tmp_path: Path) -> None:
+    junit, report = tmp_path / "check.xml", tmp_path / "report"
+
+    result = run(["check", "--mock", "--junit", str(junit), "--report", str(report)],
+                 cli_env(data_dir, "https://okko.tv"))
+
+    assert result.exit_code == 0, result.output
+    assert int(ET.parse(junit).getroot().find("testsuite").get("failures")) == 0  # type: ignore[union-attr]
+    assert "all" in (report / "index.html").read_text() and "passed" in (report / "index.html").read_text()
+
+
+def test_check_mock_on_breaking_exits_1_naming_the_step(data_dir: Path) -> None:
+    result = run(["check", "--mock", "--variant", "breaking", "--timeout", "2", "--json"],
+                 cli_env(data_dir, "https://okko.tv"))
+
+    assert result.exit_code == 1, result.output
+    assert "«Открыть «Оплата услуг»»" in error_line(result) and "Оплата услуг" in error_line(result)
+    document = json.loads(result.stdout)
+    assert [s["name"] for s in document["steps"] if s["outcome"] == "failed"] == ["Открыть «Оплата услуг»"]
+
+
+def test_check_with_a_wrong_password_exits_3(site: AdminClient, mock_site: MockSite, data_dir: Path) -> None:
+    result = run(["check"], with_password(data_dir, mock_site.url, "wrong-password"))
+
+    assert result.exit_code == 3, result.output
+    assert site.event_types() == ["login_failed"]

@@ -1,0 +1,147 @@
+"""`check`: every flow in dry run, step by step, so that a change on the site is noticed the
+morning it happens, with the failing step named. It never changes the account: each
+destructive dialog is opened and backed out of at its final confirmation."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page
+
+from automations.credentials import Credentials
+from automations.errors import FlowFailed
+from automations.evidence import masked_screenshot
+from automations.pages import ProfilePage
+from automations.session import BrowserSession, SavedSession
+from automations.settings import Settings
+from automations.steps import StepLog, StepRecord
+from automations.storage import private_dir, write_private
+from flows.auto_renew import disable_auto_renew
+from flows.devices import sign_out_devices
+from flows.login import CodeProvider, ensure_signed_in
+from flows.unbind_card import unbind_cards
+
+
+def read_profile(page: Page, steps: StepLog) -> dict[str, str]:
+    profile = ProfilePage(page)
+    with steps.step("Открыть «Профиль»"):
+        profile.open_from_menu()
+        return profile.contacts()
+
+
+CheckFlow = Callable[[Page, StepLog], Any]
+CHECKS: tuple[tuple[str, CheckFlow], ...] = (
+    ("disable-auto-renew", partial(disable_auto_renew, dry_run=True)),
+    ("unbind-card", partial(unbind_cards, dry_run=True)),
+    ("sign-out-devices", partial(sign_out_devices, dry_run=True)),
+    ("profile", read_profile),
+)
+
+
+@dataclass
+class CheckReport:
+    site: str
+    started_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    steps: list[StepRecord] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[StepRecord]:
+        return [s for s in self.steps if s.outcome == "failed"]
+
+    @property
+    def passed(self) -> bool:
+        return not self.failed
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "site": self.site,
+            "started_at": self.started_at,
+            "passed": self.passed,
+            "counts": {"steps": len(self.steps), "failed": len(self.failed)},
+            "steps": [s.to_dict() for s in self.steps],
+        }
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^\w-]+", "-", text, flags=re.ASCII).strip("-").lower() or "step"
+
+
+def check_flows(
+    page: Page, steps: StepLog, *, site: str, screenshots: Path, traces: Path | None = None
+) -> CheckReport:
+    """Runs each flow dry; a failing flow is recorded (screenshot, and a trace when `traces`
+    is given) and the next one still runs from the settings page. The steps before this
+    call (the login) are never traced. Screenshots and traces go to separate folders
+    because a report folder may be published, and a trace of a live account must not."""
+    trace = traces is not None
+    report = CheckReport(site=site, steps=steps.records)
+    for record in steps.records:
+        record.group = record.group or "login"
+    tracing = page.context.tracing
+    if trace:
+        tracing.start(screenshots=True, snapshots=True)
+    try:
+        for group, flow in CHECKS:
+            first = len(steps.records)
+            if trace:
+                tracing.start_chunk(title=group)
+            try:
+                flow(page, steps)
+            except FlowFailed:
+                failed = steps.records[-1]
+                shot = masked_screenshot(page)
+                if shot is not None:
+                    failed.screenshot = f"{_slug(group)}-failure.png"
+                    write_private(private_dir(screenshots) / failed.screenshot, shot)
+                if traces is not None:
+                    trace_file = private_dir(traces) / f"{_slug(group)}-trace.zip"
+                    tracing.stop_chunk(path=str(trace_file))
+                    trace_file.chmod(0o600)
+                    failed.trace = str(trace_file)
+                _back_to_settings(page)
+            else:
+                if trace:
+                    tracing.stop_chunk()
+            for record in steps.records[first:]:
+                record.group = group
+    finally:
+        if trace:
+            tracing.stop()
+    return report
+
+
+def _back_to_settings(page: Page) -> None:
+    try:
+        page.goto("/settings")
+    except PlaywrightError:
+        pass
+
+
+def run_check(
+    settings: Settings,
+    *,
+    credentials: Credentials | None,
+    screenshots: Path,
+    traces: Path | None,
+    code_provider: CodeProvider | None = None,
+    on_step: Callable[[StepRecord, bool], None] | None = None,
+) -> CheckReport:
+    """Logs in (untraced; a rejected login raises, for exit codes 3-5) and checks every flow."""
+    saved = SavedSession(settings.data_dir, settings.site_key, credentials.login if credentials else None)
+    with BrowserSession(settings, saved.load()) as session:
+        page = session.page
+        steps = StepLog(on_step=on_step or (lambda record, done: None), url=lambda: page.url)
+        try:
+            if ensure_signed_in(page, steps, credentials, code_provider=code_provider, headed=not settings.headless):
+                saved.save(session.context)
+        except FlowFailed:
+            # The login page itself changed: that is a finding, not a crash.
+            return CheckReport(site=settings.base_url, steps=steps.records)
+        return check_flows(page, steps, site=settings.base_url, screenshots=screenshots, traces=traces)

@@ -1,0 +1,96 @@
+"""`check`: every flow in dry run, step by step; green on classic and redesign, red on
+breaking naming the payments step; never a change event; JUnit and HTML reports."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+from automations.reports import write_html, write_junit
+from automations.steps import StepLog
+from fixtures import DEMO_PASSWORD, AdminClient
+from flows.check import CHECKS, CheckReport, check_flows
+
+CHECK_GROUPS = {group for group, _ in CHECKS}
+
+
+def run(page: Page, steps: StepLog, tmp_path: Path) -> CheckReport:
+    return check_flows(page, steps, site="mock", screenshots=tmp_path / "shots", traces=tmp_path / "traces")
+
+
+def last_event_id(site: AdminClient) -> int:
+    events = site.events()
+    return events[-1]["id"] if events else 0
+
+
+@pytest.mark.parametrize("variant", [pytest.param(v, marks=pytest.mark.variant(v)) for v in ("classic", "redesign")])
+def test_check_passes_every_step_and_changes_nothing(
+    variant: str, site: AdminClient, settings_page: Page, steps: StepLog, tmp_path: Path
+) -> None:
+    since = last_event_id(site)
+    before = site.account()
+
+    report = run(settings_page, steps, tmp_path)
+
+    assert report.passed, report.to_dict()
+    assert {s.group for s in report.steps} == CHECK_GROUPS
+    assert site.events(since) == []
+    assert site.account() == before
+
+
+@pytest.fixture
+def breaking_report(site: AdminClient, settings_page: Page, steps: StepLog, tmp_path: Path) -> CheckReport:
+    settings_page.set_default_timeout(1500)
+    return run(settings_page, steps, tmp_path)
+
+
+@pytest.mark.variant("breaking")
+def test_check_on_breaking_names_the_payments_step_and_goes_on(breaking_report: CheckReport, site: AdminClient) -> None:
+    [failed] = breaking_report.failed
+    assert failed.group == "unbind-card"
+    assert failed.name == "Открыть «Оплата услуг»"
+    assert "Оплата услуг" in failed.element
+    assert failed.url.endswith("/settings/subscriptions")
+    assert "profile" in {s.group for s in breaking_report.steps if s.outcome == "ok"}
+    assert [e["type"] for e in site.events()] == ["login_ok"]
+
+
+@pytest.mark.variant("breaking")
+def test_failure_leaves_a_screenshot_and_a_trace_without_the_login(breaking_report: CheckReport, tmp_path: Path) -> None:
+    [failed] = breaking_report.failed
+    assert (tmp_path / "shots" / failed.screenshot).stat().st_size > 0
+    with zipfile.ZipFile(failed.trace) as trace:
+        contents = b"".join(trace.read(name) for name in trace.namelist())
+    assert b"Settings" in contents or "Настройки".encode() in contents
+    assert DEMO_PASSWORD.encode() not in contents
+    assert b"/api/v1/auth/login" not in contents
+
+
+@pytest.mark.variant("breaking")
+def test_junit_has_one_case_per_step_and_the_failure(breaking_report: CheckReport, tmp_path: Path) -> None:
+    junit = tmp_path / "check.xml"
+    write_junit(junit, breaking_report.to_dict())
+
+    suite = ET.parse(junit).getroot().find("testsuite")
+    assert suite is not None
+    cases = suite.findall("testcase")
+    assert [c.get("name") for c in cases] == [s.name for s in breaking_report.steps]
+    failures = [c for c in cases if c.find("failure") is not None]
+    assert [c.get("classname") for c in failures] == ["check.unbind-card"]
+    assert "Оплата услуг" in (failures[0].find("failure").get("message") or "")  # type: ignore[union-attr]
+    assert suite.get("failures") == "1" and suite.get("tests") == str(len(cases))
+
+
+@pytest.mark.variant("breaking")
+def test_html_report_shows_the_failure_screenshot(breaking_report: CheckReport, tmp_path: Path, page: Page) -> None:
+    report_dir = tmp_path / "report"
+    index = write_html(report_dir, breaking_report.to_dict(), tmp_path / "shots")
+
+    page.goto(index.as_uri())
+    image = page.get_by_role("img", name="Screenshot at the failure of Открыть «Оплата услуг»")
+    assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert page.get_by_role("row").filter(has_text="failed").count() == 1

@@ -1,0 +1,63 @@
+"""The GitHub workflows: valid by actionlint, and saying what the schedule promises."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+WORKFLOWS = Path(__file__).resolve().parent.parent / ".github" / "workflows"
+CHECK_FLOWS = WORKFLOWS / "check-flows.yml"
+TESTS = WORKFLOWS / "tests.yml"
+
+
+def actionlint() -> str:
+    found = shutil.which("actionlint", path=str(Path(sys.executable).parent)) or shutil.which("actionlint")
+    assert found, "actionlint is missing: it comes with the test extra (pip install -e '.[test]')"
+    return found
+
+
+@pytest.mark.parametrize("workflow", [CHECK_FLOWS, TESTS], ids=lambda p: p.name)
+def test_workflow_passes_actionlint(workflow: Path) -> None:
+    done = subprocess.run([actionlint(), "-no-color", str(workflow)], capture_output=True, text=True, check=False)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yml"
+    broken.write_text("on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n")
+
+    done = subprocess.run([actionlint(), "-no-color", str(broken)], capture_output=True, text=True, check=False)
+
+    assert done.returncode == 1 and "nope" in done.stdout
+
+
+def test_check_flows_runs_daily_on_demand_and_one_at_a_time() -> None:
+    text = CHECK_FLOWS.read_text()
+    assert "schedule:" in text and "cron:" in text and "workflow_dispatch:" in text
+    assert "concurrency:" in text and "group: check-flows" in text
+
+
+def test_check_flows_always_checks_the_mock_and_the_live_site_only_with_secrets() -> None:
+    text = CHECK_FLOWS.read_text()
+    assert "make setup" in text
+    assert "okko-cancel check --mock --junit reports/mock.xml --report reports/mock" in text
+    assert "if: ${{ !cancelled() && env.HAS_LIVE_ACCOUNT == 'true' }}" in text
+    assert "secrets.OKKO_PASSWORD" in text
+
+
+def test_check_flows_uploads_only_the_reports() -> None:
+    text = CHECK_FLOWS.read_text()
+    upload = text[text.index("actions/upload-artifact"):]
+    assert "path: reports/" in upload
+    # Sessions and traces live in the data dir, outside the uploaded folder.
+    assert "OKKO_DATA_DIR: ${{ github.workspace }}/../okko-data" in text
+
+
+def test_tests_workflow_runs_make_test_on_push_and_pull_request() -> None:
+    text = TESTS.read_text()
+    assert "push:" in text and "pull_request:" in text and "run: make test" in text
