@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -15,11 +16,12 @@ import keyring.errors
 from keyring.backend import KeyringBackend
 from pydantic import SecretStr
 
-from automations.errors import ConfigurationError
+from automations.errors import ConfigurationError, LoginRejected
 from automations.storage import read_json, too_open, write_private_json
 
 SERVICE = "okko-cancel"
 CREDENTIALS_FILE = "credentials.json"
+REJECTED_FILE = "login-rejected.json"
 StoreKind = Literal["keyring", "file"]
 
 
@@ -127,3 +129,36 @@ class CredentialStore:
         else:
             self.file.unlink(missing_ok=True)
         return True
+
+
+class RejectedLogin:
+    """Remembers that the site rejected a login, per site, until a login succeeds again."""
+
+    def __init__(self, data_dir: Path, site_key: str) -> None:
+        self.file = data_dir / REJECTED_FILE
+        self.site_key = site_key
+
+    def _entries(self) -> dict[str, dict[str, str]]:
+        document = read_json(self.file, "rejected-login record")
+        return document if isinstance(document, dict) else {}
+
+    def record(self, login: str, reason: str) -> None:
+        entries = self._entries()
+        entries[self.site_key] = {"login": login, "at": datetime.now(UTC).isoformat(timespec="seconds"), "reason": reason}
+        write_private_json(self.file, entries)
+
+    def refuse_if_rejected(self, login: str) -> None:
+        entry = self._entries().get(self.site_key)
+        if entry and entry.get("login") == login:
+            raise LoginRejected(
+                f"the site rejected the login as {login} at {entry.get('at')}; not trying the same credentials again: "
+                "run `okko-cancel login` to log in anew"
+            )
+
+    def clear(self) -> None:
+        entries = self._entries()
+        if entries.pop(self.site_key, None) is not None:
+            if entries:
+                write_private_json(self.file, entries)
+            else:
+                self.file.unlink(missing_ok=True)

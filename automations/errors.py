@@ -60,3 +60,20 @@ class HumanNeeded(OkkoCancelError):
     """A CAPTCHA or a login code that nobody is there to type in."""
 
     exit_code: ClassVar[int] = 5
+
+
+class SessionExpired(OkkoCancelError):
+    """The site sent the login page where a settings section should be: the session ended.
+    A run logs in again once and goes on; a second expiry ends the run."""
+
+    exit_code: ClassVar[int] = 3
+
+    def __init__(self, section: str) -> None:
+        self.section = section
+        super().__init__(
+            f"the site ended the session at «{section}» again right after a fresh login: "
+            "run the command again later, or `okko-cancel login`"
+        )
+
+    def __reduce__(self) -> tuple[type[SessionExpired], tuple[str]]:
+        return (type(self), (self.section,))

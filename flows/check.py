@@ -25,14 +25,16 @@ from automations.steps import StepLog, StepRecord
 from automations.storage import private_dir, write_private
 from flows.auto_renew import disable_auto_renew
 from flows.devices import sign_out_devices
-from flows.login import CodeProvider, ensure_signed_in
+from flows.login import CodeProvider
+from flows.resilience import load
+from flows.runner import sign_in_once
 from flows.unbind_card import unbind_cards
 
 
 def read_profile(page: Page, steps: StepLog) -> dict[str, str]:
     profile = ProfilePage(page)
     with steps.step("Открыть «Профиль»"):
-        profile.open_from_menu()
+        load(profile, profile.open_from_menu)
         return profile.contacts()
 
 
@@ -139,7 +141,7 @@ def run_check(
         page = session.page
         steps = StepLog(on_step=on_step or (lambda record, done: None), url=lambda: page.url)
         try:
-            if ensure_signed_in(page, steps, credentials, code_provider=code_provider, headed=not settings.headless):
+            if sign_in_once(settings, page, steps, credentials, code_provider):
                 saved.save(session.context)
         except FlowFailed:
             # The login page itself changed: that is a finding, not a crash.

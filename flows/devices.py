@@ -10,14 +10,32 @@ from automations.errors import ConfigurationError, FlowFailed
 from automations.pages import DevicesPage
 from automations.steps import StepLog
 from flows.report import ActionReport
+from flows.resilience import change_with_read_back, load
 
 ACTION = "sign-out-devices"
+
+
+def _sign_out(devices: DevicesPage, names: list[str], bulk: bool) -> bool:
+    if bulk:
+        devices.start_signing_out_all()
+        accepted = devices.confirm_sign_out_all()
+    else:
+        devices.start_signing_out(names[0])
+        accepted = devices.confirm_sign_out()
+    if accepted:
+        devices.device(names[0]).wait_for(state="hidden")
+    return accepted
+
+
+def _are_signed_out(devices: DevicesPage, names: list[str]) -> bool:
+    load(devices, devices.reload)
+    return not any(d.name in names and not d.current for d in devices.devices())
 
 
 def sign_out_devices(page: Page, steps: StepLog, *, device: str | None = None, dry_run: bool = False) -> ActionReport:
     devices = DevicesPage(page)
     with steps.step("Открыть «Устройства»"):
-        devices.open_from_menu()
+        load(devices, devices.open_from_menu)
         before = devices.devices()
     others = [d for d in before if not d.current]
     if device is not None:
@@ -31,26 +49,21 @@ def sign_out_devices(page: Page, steps: StepLog, *, device: str | None = None, d
         others = [d for d in named if not d.current]
     report = ActionReport(ACTION, dry_run, before={"devices": [asdict(d) for d in before]})
     if others:
-        if device is None:
-            with steps.step("Выйти на всех устройствах"):
-                devices.start_signing_out_all()
-                if dry_run:
-                    devices.cancel_sign_out_all()
-                else:
-                    devices.confirm_sign_out_all()
-                    devices.sign_out_all_dialog.wait_for(state="hidden")
-                    devices.device(others[0].name).wait_for(state="hidden")
-        else:
-            with steps.step(f"Отключить «{others[0].name}»"):
-                devices.start_signing_out(others[0].name)
-                if dry_run:
-                    devices.cancel_sign_out()
-                else:
-                    devices.confirm_sign_out()
-                    devices.device(others[0].name).wait_for(state="hidden")
+        names = [d.name for d in others]
+        bulk = device is None
+        with steps.step("Выйти на всех устройствах" if bulk else f"Отключить «{names[0]}»"):
+            if dry_run:
+                devices.start_signing_out_all() if bulk else devices.start_signing_out(names[0])
+                devices.cancel_sign_out_all() if bulk else devices.cancel_sign_out()
+            else:
+                change_with_read_back(
+                    act=lambda: _sign_out(devices, names, bulk),
+                    is_done=lambda: _are_signed_out(devices, names),
+                    what="signing out " + ("every other device" if bulk else f"«{names[0]}»"),
+                )
         report.changed.extend(d.name for d in others)
     with steps.step("Проверить «Устройства» после перезагрузки"):
-        devices.reload()
+        load(devices, devices.reload)
         after = devices.devices()
     report.after = {"devices": [asdict(d) for d in after]}
     left = [d.name for d in after if not d.current and d.name in report.changed]

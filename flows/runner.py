@@ -3,16 +3,17 @@ then the receipt (and a trace of the steps after the login, when asked)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, BrowserContext, Page
 
-from automations.credentials import Credentials
-from automations.errors import FlowFailed, OkkoCancelError, SiteUnreachable
+from automations.credentials import Credentials, RejectedLogin
+from automations.errors import FlowFailed, LoginRejected, OkkoCancelError, SessionExpired, SiteUnreachable
 from automations.evidence import write_receipt
 from automations.session import BrowserSession, SavedSession
 from automations.settings import Settings
@@ -49,12 +50,14 @@ def run_flow(
     code_provider: CodeProvider | None = None,
     on_step: OnStep | None = None,
     keep_receipt: bool = True,
+    browser: Browser | None = None,
 ) -> RunResult[T]:
+    """`browser`: run in a new context of this browser (a batch worker's) instead of a browser of its own."""
     saved = SavedSession(settings.data_dir, settings.site_key, credentials.login if credentials else None)
-    with BrowserSession(settings, saved.load()) as session:
+    with BrowserSession(settings, saved.load(), browser=browser) as session:
         page = session.page
         steps = StepLog(on_step=on_step or (lambda record, done: None), url=lambda: page.url)
-        fresh = ensure_signed_in(page, steps, credentials, code_provider=code_provider, headed=not settings.headless)
+        fresh = sign_in_once(settings, page, steps, credentials, code_provider)
         if fresh:
             saved.save(session.context)
         trace_path: Path | None = None
@@ -62,7 +65,17 @@ def run_flow(
             # Started only now: the login, with the password typed into it, is never traced.
             session.context.tracing.start(screenshots=True, snapshots=True)
         try:
-            value = flow(page, steps)
+            try:
+                value = flow(page, steps)
+            except SessionExpired:
+                if credentials is None:
+                    raise LoginRejected("the saved session has expired and no credentials are saved: run `okko-cancel login`") from None
+                # One fresh login per run, then the flow again from the start: it reads the
+                # state first, so what was already done is not done twice.
+                with _untraced(session.context, settings.trace):
+                    relogin(settings, page, steps, credentials, code_provider)
+                saved.save(session.context)
+                value = flow(page, steps)
         except (FlowFailed, SiteUnreachable) as error:
             if keep_receipt:
                 write_receipt(settings.data_dir, f"{action}-failed",
@@ -86,6 +99,51 @@ def run_flow(
         return RunResult(value, steps.records, fresh, receipt, trace_path)
 
 
+@contextmanager
+def _untraced(context: BrowserContext, tracing: bool) -> Iterator[None]:
+    """Pauses a trace around a login, so that the typed password never enters it."""
+    if tracing:
+        context.tracing.stop_chunk()
+    try:
+        yield
+    finally:
+        if tracing:
+            context.tracing.start_chunk()
+
+
+def sign_in_once(
+    settings: Settings,
+    page: Page,
+    steps: StepLog,
+    credentials: Credentials | None,
+    code_provider: CodeProvider | None,
+) -> bool:
+    """`ensure_signed_in`, refusing credentials the site rejected before and remembering a
+    rejection: a wrong saved password must not be tried again every morning until the
+    account locks. Only a successful `okko-cancel login` clears it."""
+    marker = RejectedLogin(settings.data_dir, settings.site_key)
+    if credentials is not None:
+        marker.refuse_if_rejected(credentials.login)
+    try:
+        return ensure_signed_in(page, steps, credentials, code_provider=code_provider, headed=not settings.headless)
+    except LoginRejected as error:
+        if credentials is not None:
+            marker.record(credentials.login, str(error))
+        raise
+
+
+def relogin(
+    settings: Settings, page: Page, steps: StepLog, credentials: Credentials, code_provider: CodeProvider | None
+) -> None:
+    marker = RejectedLogin(settings.data_dir, settings.site_key)
+    try:
+        sign_in(page, steps, credentials, code_provider=code_provider, headed=not settings.headless)
+    except LoginRejected as error:
+        marker.record(credentials.login, str(error))
+        raise
+    open_settings(page, steps)
+
+
 def verify_login(
     settings: Settings,
     credentials: Credentials,
@@ -101,6 +159,7 @@ def verify_login(
         if open_settings(page, steps):
             sign_in(page, steps, credentials, code_provider=code_provider, headed=not settings.headless)
         saved.save(session.context)
+        RejectedLogin(settings.data_dir, settings.site_key).clear()
         return steps.records
 
 

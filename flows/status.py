@@ -7,17 +7,18 @@ from playwright.sync_api import Page
 from automations.models import AccountState
 from automations.pages import DevicesPage, PaymentsPage, SubscriptionsPage
 from automations.steps import StepLog
+from flows.resilience import load
 
 
 def read_state(page: Page, steps: StepLog) -> AccountState:
     subscriptions, payments, devices = SubscriptionsPage(page), PaymentsPage(page), DevicesPage(page)
     with steps.step("Открыть «Подписки»"):
-        subscriptions.open_from_menu()
+        load(subscriptions, subscriptions.open_from_menu)
         subs = subscriptions.subscriptions()
     with steps.step("Открыть «Оплата услуг»"):
-        payments.open_from_menu()
+        load(payments, payments.open_from_menu)
         cards = payments.cards()
     with steps.step("Открыть «Устройства»"):
-        devices.open_from_menu()
+        load(devices, devices.open_from_menu)
         device_list = devices.devices()
     return AccountState(subscriptions=subs, cards=cards, devices=device_list)

@@ -10,14 +10,29 @@ from automations.errors import ConfigurationError, FlowFailed
 from automations.pages import PaymentsPage
 from automations.steps import StepLog
 from flows.report import ActionReport
+from flows.resilience import change_with_read_back, load
 
 ACTION = "unbind-card"
+
+
+def _unbind(payments: PaymentsPage, label: str) -> bool:
+    payments.start_unbinding(label)
+    if not payments.confirm_unbind():
+        return False
+    # Gone once the section re-renders after the site's answer.
+    payments.card(label).wait_for(state="detached")
+    return True
+
+
+def _is_unbound(payments: PaymentsPage, label: str) -> bool:
+    load(payments, payments.reload)
+    return label not in [c.label for c in payments.cards()]
 
 
 def unbind_cards(page: Page, steps: StepLog, *, card: str | None = None, dry_run: bool = False) -> ActionReport:
     payments = PaymentsPage(page)
     with steps.step("Открыть «Оплата услуг»"):
-        payments.open_from_menu()
+        load(payments, payments.open_from_menu)
         before = payments.cards()
     targets = [c for c in before if card is None or c.last4 == card.strip()[-4:]]
     if card and not targets:
@@ -26,20 +41,19 @@ def unbind_cards(page: Page, steps: StepLog, *, card: str | None = None, dry_run
     report = ActionReport(ACTION, dry_run, before={"cards": [asdict(c) for c in before]})
     for target in targets:
         with steps.step(f"Отвязать {target.label}"):
-            payments.start_unbinding(target.label)
             if dry_run:
+                payments.start_unbinding(target.label)
                 payments.cancel_unbind()
                 payments.unbind_dialog.wait_for(state="hidden")
             else:
-                payments.confirm_unbind()
-                payments.unbind_dialog.wait_for(state="hidden")
-                # Gone once the site has answered and the section re-rendered. Waiting for "the card
-                # or «Нет привязанных карт»" passed at once while the card still showed (the reload
-                # could then come before the site had unbound it), or timed out if another remained.
-                payments.card(target.label).wait_for(state="detached")
+                change_with_read_back(
+                    act=lambda: _unbind(payments, target.label),
+                    is_done=lambda: _is_unbound(payments, target.label),
+                    what=f"unbinding {target.label}",
+                )
         report.changed.append(target.label)
     with steps.step("Проверить «Оплата услуг» после перезагрузки"):
-        payments.reload()
+        load(payments, payments.reload)
         after = payments.cards()
     report.after = {"cards": [asdict(c) for c in after]}
     still_bound = [c.label for c in after if c.label in report.changed]

@@ -143,3 +143,18 @@ def test_forgetting_the_session_removes_the_file(tmp_path: Path) -> None:
     assert session.forget() is True
     assert not (tmp_path / "session.json").exists()
     assert session.forget() is False
+
+
+def test_cli_warns_about_a_session_file_others_can_read(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "session.json").write_text("{}")
+    (data / "session.json").chmod(0o644)
+
+    result = CliRunner().invoke(cli, ["logout"], env={"OKKO_DATA_DIR": str(data)})
+
+    assert f"{data / 'session.json'} can be read by other users" in result.stderr

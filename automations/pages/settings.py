@@ -11,11 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 
+from automations.errors import SessionExpired
 from automations.models import Card, Device, Subscription
 
 DATE = r"(\d{2}\.\d{2}\.\d{4})"
+SERVER_ERROR = re.compile(r"временно недоступен|Слишком много запросов|пошло не так", re.IGNORECASE)
 
 
 def iso_date(text: str | None) -> str | None:
@@ -60,6 +63,10 @@ class SettingsSection:
         self.heading = page.get_by_role("heading", name=self.TITLE, exact=True, level=1)
         self.skeleton = page.get_by_role("progressbar", name="Загрузка")
         self.load_error = page.get_by_role("alert").filter(has_text="Не удалось загрузить данные")
+        # What shows instead of the section: the site's error page, or the login page
+        # when the session has ended.
+        self.error_page = page.get_by_role("heading", level=1, name=SERVER_ERROR)
+        self.login_heading = page.get_by_role("heading", name="Войдите или зарегистрируйтесь")
         self.retry_button = page.get_by_role("button", name="Повторить")
         self.toasts = page.get_by_role("status").filter(has_text=re.compile(r"\S"))
 
@@ -77,15 +84,43 @@ class SettingsSection:
         self.wait_loaded()
 
     def reload(self) -> None:
-        self.page.reload()
+        try:
+            self.page.reload()
+        except PlaywrightError as error:
+            # The site navigated away by itself (to /login, when the session ended), which
+            # aborts a reload: see where it went instead.
+            if "ERR_ABORTED" not in str(error):
+                raise
+            self.page.wait_for_load_state()
         self.wait_loaded()
 
     def wait_loaded(self) -> None:
-        self.heading.wait_for()
+        """Waits for the section's data, an error in its place, or the login page (which
+        raises SessionExpired); `load_failure()` then says whether the data came."""
+        self.heading.or_(self.error_page).or_(self.login_heading).first.wait_for()
+        if self.login_heading.is_visible():
+            raise SessionExpired(self.TITLE)
+        if self.error_page.is_visible():
+            return
         self.skeleton.wait_for(state="hidden")
 
+    def load_failure(self) -> str | None:
+        """Why the section shows no data (the error's text), or None when it loaded."""
+        for failure in (self.error_page, self.load_error):
+            if failure.is_visible():
+                return failure.first.inner_text().strip().splitlines()[0]
+        return None
+
     def has_load_error(self) -> bool:
-        return self.load_error.is_visible()
+        return self.load_failure() is not None
+
+    def submit(self, button: Locator) -> bool:
+        """Clicks a button that sends a change to the site; True when the site answered that
+        request with success. False covers an error status and no answer at all."""
+        with self.page.expect_request(lambda request: request.method != "GET") as sent:
+            button.click()
+        response = sent.value.response()
+        return response is not None and response.ok
 
     def wait_for_toast(self, text: str) -> None:
         self.page.get_by_role("status").get_by_text(text).first.wait_for()
@@ -164,8 +199,8 @@ class SubscriptionsPage(SettingsSection):
     def skip_survey(self) -> None:
         self.survey_dialog.get_by_role("button", name="Пропустить").click()
 
-    def confirm_disable(self) -> None:
-        self.confirm_dialog.get_by_role("button", name="Отключить", exact=True).click()
+    def confirm_disable(self) -> bool:
+        return self.submit(self.confirm_dialog.get_by_role("button", name="Отключить", exact=True))
 
     def keep_subscription(self) -> None:
         self.confirm_dialog.get_by_role("button", name="Оставить подписку").click()
@@ -207,8 +242,8 @@ class PaymentsPage(SettingsSection):
         self.reveal(self.card(label), self.unbind_button(label)).click()
         self.unbind_dialog.wait_for()
 
-    def confirm_unbind(self) -> None:
-        self.unbind_dialog.get_by_role("button", name="Отвязать", exact=True).click()
+    def confirm_unbind(self) -> bool:
+        return self.submit(self.unbind_dialog.get_by_role("button", name="Отвязать", exact=True))
 
     def cancel_unbind(self) -> None:
         self.unbind_dialog.get_by_role("button", name="Отмена").click()
@@ -260,8 +295,8 @@ class DevicesPage(SettingsSection):
         self.device(name).get_by_role("button", name="Отключить", exact=True).click()
         self.sign_out_dialog.wait_for()
 
-    def confirm_sign_out(self) -> None:
-        self.sign_out_dialog.get_by_role("button", name="Отключить", exact=True).click()
+    def confirm_sign_out(self) -> bool:
+        return self.submit(self.sign_out_dialog.get_by_role("button", name="Отключить", exact=True))
 
     def cancel_sign_out(self) -> None:
         self.sign_out_dialog.get_by_role("button", name="Отмена").click()
@@ -270,8 +305,8 @@ class DevicesPage(SettingsSection):
         self.sign_out_all_button.click()
         self.sign_out_all_dialog.wait_for()
 
-    def confirm_sign_out_all(self) -> None:
-        self.sign_out_all_dialog.get_by_role("button", name="Выйти", exact=True).click()
+    def confirm_sign_out_all(self) -> bool:
+        return self.submit(self.sign_out_all_dialog.get_by_role("button", name="Выйти", exact=True))
 
     def cancel_sign_out_all(self) -> None:
         self.sign_out_all_dialog.get_by_role("button", name="Отмена").click()

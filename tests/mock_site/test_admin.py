@@ -33,6 +33,7 @@ NO_FAULTS = {
     "promo_popup": False,
     "fail": [],
     "drop": [],
+    "expire": [],
 }
 
 
@@ -122,6 +123,7 @@ SCENARIOS = [
      {"Оптимум": True, "Оптимум + Амедиатека": True, "Премиум": True}),
     ("clean", DEMO_EMAIL, "password", [], {"Оптимум": False}),
     ("code-login", "code@okko.test", "code", ["Visa •••• 4242"], {"Оптимум": True}),
+    ("stores", DEMO_EMAIL, "password", ["Visa •••• 4242"], {"Лайт": True, "Оптимум": True, "Премиум": True}),
 ]
 
 
@@ -221,12 +223,14 @@ def test_faults_round_trip(site: AdminClient) -> None:
         "promo_popup": True,
         "fail": {"path": "/api/v1/cards", "status": 429, "count": 2},
         "drop": [{"path": "/api/v1/devices", "count": 1, "after": True}],
+        "expire": {"path": "/api/v1/cards/", "count": 1},
     }
     expected = {
         **spec,
         "session_ttl_s": 30.0,
         "fail": [{"path": "/api/v1/cards", "status": 429, "count": 2}],
         "drop": [{"path": "/api/v1/devices", "count": 1, "after": True}],
+        "expire": [{"path": "/api/v1/cards/", "count": 1}],
     }
     assert admin(site).post("/__admin/faults", json=spec).json() == expected
     assert admin(site).get("/__admin/faults").json() == expected

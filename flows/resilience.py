@@ -1,0 +1,49 @@
+"""How the flows come through a struggling site: a section that fails to load is reloaded
+with backoff; a change whose request failed or got no answer is read back from the site,
+and sent again only when the read-back shows it was not done."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from automations.errors import SiteUnreachable
+from automations.pages.settings import SettingsSection
+from automations.retry import Backoff, pause
+
+BACKOFF = Backoff()
+
+
+def load(section: SettingsSection, how: Callable[[], None], backoff: Backoff = BACKOFF) -> None:
+    """Opens the section with `how` (menu or reload); reloads it while the site fails."""
+    how()
+    for delay in backoff.pauses():
+        if section.load_failure() is None:
+            return
+        pause(delay)
+        section.reload()
+    failure = section.load_failure()
+    if failure is not None:
+        raise SiteUnreachable(f"«{section.TITLE}» kept failing to load after {backoff.attempts} attempts («{failure}»)")
+
+
+def change_with_read_back(
+    *, act: Callable[[], bool], is_done: Callable[[], bool], what: str, backoff: Backoff = BACKOFF
+) -> None:
+    """`act` sends the change and says whether the site confirmed it; `is_done` reloads and
+    reads the state. A change is never sent twice once the site has it."""
+    pauses = backoff.pauses()
+    while True:
+        if act():
+            return
+        try:
+            if is_done():
+                return
+        except SiteUnreachable:
+            raise SiteUnreachable(
+                f"{what}: the site did not confirm it and the state could not be read back, so whether it "
+                "happened is unknown; check the site (or run `okko-cancel status`) before running again"
+            ) from None
+        delay = next(pauses, None)
+        if delay is None:
+            raise SiteUnreachable(f"{what}: the site kept failing after {backoff.attempts} attempts; it was not done")
+        pause(delay)
