@@ -6,6 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 VENV_PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.bench-installed
 PYTEST_ARGS ?=
 PY_VERSION_OK := import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)
 
@@ -36,9 +37,14 @@ test: setup
 demo: setup
 	$(VENV_PY) cli.py demo
 
-bench: setup
+bench: setup $(BENCH_STAMP)
 	@test -f bench/run.py || { echo "error: bench/run.py not found" >&2; exit 1; }
 	$(VENV_PY) bench/run.py
+
+# The bench extra (psutil) on top of the test set-up; again only when pyproject.toml changes.
+$(BENCH_STAMP): $(STAMP)
+	$(VENV_PY) -m pip install -q -e '.[test,bench]'
+	@touch $(BENCH_STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-results bench/out *.egg-info

@@ -29,11 +29,18 @@ from automations.output import StepPrinter, check_table, state_tables, summary_l
 from automations.reports import write_html, write_junit
 from automations.session import SavedSession
 from automations.settings import Settings, load_settings
+from automations.storage import private_dir
 from flows.auto_renew import disable_auto_renew
 from flows.cancel import cancel_everything
 from flows.check import CheckReport, run_check
+from flows.deletion import DEFAULT_REASON, DELETION_ADDRESS, request_deletion
+from flows.deletion import summary_lines as deletion_lines
 from flows.devices import sign_out_devices
+from flows.guides import LANGS, ROUTES, guide_lines, index_lines, store_guide_command, store_pointer
+from flows.guides import guide as guide_document
 from flows.login import CodeProvider
+from flows.refund import check_refund
+from flows.refund import summary_lines as refund_lines
 from flows.report import ActionReport
 from flows.runner import RunResult, run_flow, verify_login
 from flows.status import read_state
@@ -100,7 +107,14 @@ def build_settings(options: dict[str, Any]) -> Settings:
 def split_common(kwargs: dict[str, Any]) -> tuple[Settings, bool, bool]:
     as_json = kwargs.pop("as_json", False)
     verbose = kwargs.pop("verbose", False)
-    return build_settings(kwargs), as_json, verbose
+    settings = build_settings(kwargs)
+    # Before anything happens on the site: a run that cannot keep its session and receipt
+    # must not start changing the account.
+    private_dir(settings.data_dir)
+    session = SavedSession(settings.data_dir, settings.site_key, None)
+    if session.is_too_open():
+        stderr.print(f"[yellow]warning:[/] {session.file} can be read by other users: run `chmod 600 {session.file}`")
+    return settings, as_json, verbose
 
 
 def on_terminal() -> bool:
@@ -271,6 +285,10 @@ def status(**options: Any) -> None:
     """
     settings, as_json, _ = split_common(options)
     printer = StepPrinter(stderr, quiet=as_json)
+    # Where the credentials are kept is shown last, but finding the OS keyring backend takes
+    # ~0.1 s of imports and probing: done meanwhile, while the main thread waits on the browser.
+    keyring_probe = threading.Thread(target=lambda: credential_store(settings).kind, daemon=True)
+    keyring_probe.start()
     try:
         result: RunResult[AccountState] = run_flow(
             settings, "status", read_state, credentials=resolve_credentials(settings),
@@ -278,15 +296,19 @@ def status(**options: Any) -> None:
         )
     finally:
         printer.close()
+        keyring_probe.join()
     store = credential_store(settings)
     if as_json:
-        click.echo(json.dumps({**result.value.to_dict(), "credentials": store.kind}, ensure_ascii=False, indent=2))
+        guides = {s.name: command for s in result.value.subscriptions if (command := store_guide_command(s))}
+        document = {**result.value.to_dict(), "guides": guides, "credentials": store.kind}
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
         return
     for table in state_tables(result.value):
         stdout.print(table)
     for sub in result.value.subscriptions:
-        if sub.manage_hint:
-            stdout.print(f"«{sub.name}»: {sub.manage_hint}.")
+        pointer = store_pointer(sub)
+        if pointer:
+            stdout.print(f"{pointer}.", markup=False)
     stdout.print(f"Credentials: {store.describe()}.")
 
 
@@ -423,6 +445,170 @@ def _run_check(settings: Settings, credentials: Credentials | None, report_dir: 
 
 
 @cli.command()
+@click.argument("route", required=False, type=click.Choice(ROUTES))
+@click.option("--lang", type=click.Choice(LANGS), default="ru", show_default=True, help="The guide's language: ru or en.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document instead of text.")
+def guide(route: str | None, lang: str, as_json: bool) -> None:
+    """Numbered steps for cancelling where the website cannot: ROUTE is tv, android (Google
+    Play), ios (App Store), app (the OKKO app), sberbank (auto-payments in Sberbank Online),
+    web (what the other commands do) or phone (the hotline). Without ROUTE, lists them.
+    Needs no browser and no login.
+
+    \b
+    Example:
+      okko-cancel guide ios
+      okko-cancel guide tv --lang en
+      okko-cancel guide --json
+    """
+    chosen = [route] if route else list(ROUTES)
+    if as_json:
+        documents = [guide_document(r, lang) for r in chosen]  # type: ignore[arg-type]
+        click.echo(json.dumps(documents[0] if route else {"guides": documents}, ensure_ascii=False, indent=2))
+        return
+    lines = guide_lines(route, lang) if route else index_lines(lang)  # type: ignore[arg-type]
+    for line in lines:
+        click.echo(line)
+
+
+@cli.command("refund-check")
+@common_options
+@click.option("--window-days", "refund_window_days", type=click.IntRange(0, 31),
+              help="Days after the paid period begins that still count as just begun (OKKO_REFUND_WINDOW_DAYS; default 3).")
+@exits_by_contract
+def refund_check(**options: Any) -> None:
+    """Is a refund due? Reads the payment history and the current paid period from the site
+    and applies OKKO's rule: a refund only when the paid period has just begun or has not
+    begun yet, never for a past month. Prints the verdict, the payments it rests on and
+    what to say on the hotline; keeps a receipt. Changes nothing.
+
+    \b
+    Example:
+      okko-cancel refund-check
+      okko-cancel refund-check --window-days 5 --json
+    """
+    settings, as_json, _ = split_common(options)
+    printer = StepPrinter(stderr, quiet=as_json)
+    flow = partial(check_refund, window_days=settings.refund_window_days, data_dir=settings.data_dir)
+    try:
+        result = run_flow(settings, "refund-check", flow, credentials=resolve_credentials(settings),
+                          code_provider=code_provider(settings), on_step=printer)
+    finally:
+        printer.close()
+    document = result.value.to_dict()
+    if as_json:
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    for line in refund_lines(document):
+        stdout.print(line, markup=False)
+    stdout.print(f"Receipt: {document['receipt']}", markup=False)
+
+
+@cli.command("deletion-request")
+@common_options
+@change_options
+@click.option("--sber-id", metavar="ID", help="The Sber ID (phone or e-mail) you sign in with, to name in the letter.")
+@click.option("--reason", default=DEFAULT_REASON, show_default=True, help="Why you leave, in a sentence of the letter.")
+@click.option("--eml", "eml_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Where to save the letter (default: <data dir>/letters/<UTC time>-deletion-request.eml).")
+@exits_by_contract
+def deletion_request(yes: bool, dry_run: bool, sber_id: str | None, reason: str, eml_path: Path | None,
+                     **options: Any) -> None:
+    """Ask OKKO to delete the account: compose the letter to mail@okko.tv in Russian (the
+    account's e-mail and phone as the site shows them, a Sber ID if given, the reason), save
+    it as an .eml file, and send it over SMTP (STARTTLS, login) when OKKO_SMTP_HOST is set;
+    keeps a receipt. OKKO deletes the account within two days of reading the letter. Turn
+    auto-renew off first (okko-cancel cancel). --dry-run saves the letter without sending.
+
+    \b
+    Example:
+      okko-cancel deletion-request --dry-run
+      OKKO_SMTP_HOST=smtp.example.com OKKO_SMTP_USER=me@example.com OKKO_SMTP_PASSWORD=... \\
+        okko-cancel deletion-request --sber-id "+7 999 123-45-67" --yes
+    """
+    settings, as_json, _ = split_common(options)
+    if settings.smtp_host:
+        confirm_change(f"Send the request to delete the OKKO account ({settings.login or settings.site_key}) to "
+                       f"{DELETION_ADDRESS} through {settings.smtp_host}?", yes, dry_run)
+    printer = StepPrinter(stderr, quiet=as_json)
+    flow = partial(request_deletion, settings=settings, sber_id=sber_id, reason=reason, send=not dry_run,
+                   eml_path=eml_path)
+    try:
+        result = run_flow(settings, "deletion-request", flow, credentials=resolve_credentials(settings),
+                          code_provider=code_provider(settings), on_step=printer)
+    finally:
+        printer.close()
+    document = result.value.to_dict()
+    if as_json:
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    for line in deletion_lines(document):
+        stdout.print(line, markup=False)
+    stdout.print(f"Receipt: {document['receipt']}", markup=False)
+
+
+@cli.command()
+@click.argument("accounts_csv", metavar="ACCOUNTS.csv", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("command", type=click.Choice(["status", "unbind-card", "disable-auto-renew", "sign-out-devices", "cancel"]))
+@common_options
+@change_options
+@click.option("--workers", default=4, show_default=True, type=click.IntRange(1, 32),
+              help="How many accounts run at once (each worker has a browser of its own).")
+@click.option("--resume", is_flag=True, help="Skip the accounts that the summary already lists as done or already done.")
+@click.option("--summary", "summary_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="The summary CSV (default: <data dir>/batch/<ACCOUNTS>-<COMMAND>.csv).")
+@exits_by_contract
+def batch(accounts_csv: Path, command: str, yes: bool, dry_run: bool, workers: int, resume: bool,
+          summary_path: Path | None, **options: Any) -> None:
+    """Run COMMAND for every account in ACCOUNTS.csv (columns login,password), WORKERS at a
+    time, each account in a browser context of its own. One account's failure never stops
+    the others. Each account keeps its session and receipts in <data dir>/accounts/<login>/;
+    the summary CSV has a row per account (account, command, outcome, exit code, seconds,
+    receipt, error). Passwords are never printed or written. Exit 0 when every account
+    succeeded, else the largest exit code among them.
+
+    \b
+    Example:
+      okko-cancel batch accounts.csv status
+      okko-cancel batch accounts.csv cancel --yes --workers 8
+      okko-cancel batch accounts.csv cancel --yes --resume
+      okko-cancel batch accounts.csv cancel --yes --connect ws://grid.example:3000/
+    """
+    from flows.batch import COMMANDS, AccountResult, read_accounts, run_batch
+
+    settings, as_json, _ = split_common(options)
+    accounts = read_accounts(accounts_csv)
+    changes = COMMANDS[command][1]
+    if changes:
+        confirm_change(f"Run {command} on {len(accounts)} accounts on {settings.site_key}?", yes, dry_run)
+    summary = summary_path or settings.data_dir / "batch" / f"{accounts_csv.stem}-{command}.csv"
+    lock = threading.Lock()
+
+    def show(result: AccountResult) -> None:
+        if as_json:
+            return
+        mark = "[green]✓[/]" if result.exit_code == 0 else "[red]✗[/]"
+        detail = result.outcome.replace("_", " ") if result.exit_code == 0 else f"exit {result.exit_code}: {result.error}"
+        with lock:
+            stderr.print(f"{mark} {result.account} {detail} [dim]{result.seconds:.1f} s[/]", highlight=False)
+
+    report = run_batch(
+        settings, command, accounts, summary=summary, workers=workers, resume=resume, dry_run=dry_run and changes,
+        code_provider=code_provider(settings) if settings.code_command else None, on_result=show,
+    )
+    document = report.to_dict()
+    failed = [r for r in report.results if r.exit_code != 0]
+    if as_json:
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        counts = ", ".join(f"{n} {outcome.replace('_', ' ')}" for outcome, n in sorted(document["counts"].items()))
+        stdout.print(f"{len(report.results)} accounts in {report.seconds:.1f} s ({workers} workers): {counts}.")
+        stdout.print(f"Summary: {report.summary}")
+    if failed:
+        raise CommandFailed(f"{len(failed)} of {len(report.results)} accounts failed (first: {failed[0].account}, "
+                            f"exit {failed[0].exit_code}); see {report.summary}", report.exit_code)
+
+
+@cli.command()
 @click.option("--scenario", default="default", show_default=True, help="The mock account to start from.")
 @click.option("--variant", default="classic", show_default=True, type=click.Choice(["classic", "redesign", "breaking"]), help="The mock site's layout.")
 @click.option("--headed", is_flag=True, help="Show the browser window.")
@@ -481,7 +667,7 @@ def _from_dict(kind: str, data: dict[str, Any]) -> Any:
 @click.option("--port", default=8800, show_default=True, type=click.IntRange(0, 65535), help="Port on 127.0.0.1 (0: any free port).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--scenario", default="default", show_default=True,
-              type=click.Choice(["default", "multi", "clean", "code-login", "crowd"]), help="The seed data.")
+              type=click.Choice(["default", "multi", "clean", "code-login", "crowd", "stores"]), help="The seed data.")
 @click.option("--variant", default="classic", show_default=True, type=click.Choice(["classic", "redesign", "breaking"]), help="The layout.")
 @click.option("--accounts", type=click.IntRange(1, 10_000), help="How many accounts the crowd scenario has.")
 @click.option("--fault", "faults", multiple=True, metavar="KEY=JSON",

@@ -9,15 +9,30 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import keyring
-import keyring.errors
-from keyring.backend import KeyringBackend
 from pydantic import SecretStr
 
 from automations.errors import ConfigurationError, LoginRejected
 from automations.storage import read_json, too_open, write_private_json
+
+if TYPE_CHECKING:
+    import keyring
+    import keyring.errors
+    from keyring.backend import KeyringBackend
+else:
+
+    class _Keyring:
+        """`keyring`, imported on first use: it costs ~0.1 s (its backends and their
+        dependencies), which a run with the credentials in the environment never needs."""
+
+        def __getattr__(self, name: str) -> Any:
+            import keyring
+            import keyring.errors
+
+            return getattr(keyring, name)
+
+    keyring = _Keyring()
 
 SERVICE = "okko-cancel"
 CREDENTIALS_FILE = "credentials.json"

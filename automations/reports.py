@@ -8,8 +8,6 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, select_autoescape
-
 from automations.storage import private_dir, write_private
 
 SUITE_NAME = "okko-cancel check"
@@ -79,6 +77,8 @@ def write_html(folder: Path, report: dict[str, Any], artifacts: Path | None) -> 
         for step in report["steps"]:
             if step.get("screenshot") and (artifacts / step["screenshot"]).exists():
                 shutil.copy2(artifacts / step["screenshot"], folder / step["screenshot"])
+    from jinja2 import Environment, select_autoescape  # only `check --report` needs it: not at start-up
+
     environment = Environment(autoescape=select_autoescape(default=True))
     html = environment.from_string(HTML_TEMPLATE).render(report=report)
     index = folder / "index.html"

@@ -4,6 +4,7 @@ state, the overlay handlers, and the saved `session.json`."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -14,11 +15,22 @@ from playwright.sync_api import Error as PlaywrightError
 from automations.browser import launch_args, locate_browser
 from automations.errors import ConfigurationError, SiteUnreachable
 from automations.pages import Overlays
-from automations.settings import Settings
+from automations.settings import APP_NAME, Settings
 from automations.storage import read_json, too_open, write_private_json
 
 SESSION_FILE = "session.json"
 VIEWPORT = {"width": 1280, "height": 900}
+
+
+def start_playwright() -> Playwright:
+    """Playwright's driver, started with Node's compile cache: Node (22 and later) then keeps
+    the driver's compiled code between runs, and the driver starts ~0.1 s sooner (measured:
+    0.43 -> 0.34 s). Older Nodes ignore the variable; one the user set is kept."""
+    if "NODE_COMPILE_CACHE" not in os.environ and "NODE_DISABLE_COMPILE_CACHE" not in os.environ:
+        from platformdirs import user_cache_path
+
+        os.environ["NODE_COMPILE_CACHE"] = str(user_cache_path(APP_NAME, appauthor=False) / "node-compile-cache")
+    return sync_playwright().start()
 
 
 class SavedSession:
@@ -96,20 +108,26 @@ def new_page(context: BrowserContext) -> Page:
 
 
 class BrowserSession:
-    """`with BrowserSession(settings, storage_state) as session: session.page.goto(...)`"""
+    """`with BrowserSession(settings, storage_state) as session: session.page.goto(...)`
 
-    def __init__(self, settings: Settings, storage_state: dict[str, Any] | None = None) -> None:
+    Given a `browser` (a batch worker's), it only opens a context there and closes that
+    context, not the browser."""
+
+    def __init__(self, settings: Settings, storage_state: dict[str, Any] | None = None,
+                 browser: Browser | None = None) -> None:
         self.settings = settings
         self.storage_state = storage_state
         self._playwright: Playwright | None = None
-        self.browser: Browser | None = None
+        self.browser: Browser | None = browser
+        self._shared = browser is not None
         self.context: BrowserContext
         self.page: Page
 
     def __enter__(self) -> BrowserSession:
-        self._playwright = sync_playwright().start()
         try:
-            self.browser = start_browser(self._playwright, self.settings)
+            if self.browser is None:
+                self._playwright = start_playwright()
+                self.browser = start_browser(self._playwright, self.settings)
             self.context = new_context(self.browser, self.settings, self.storage_state)
             self.page = new_page(self.context)
         except BaseException:
@@ -122,7 +140,11 @@ class BrowserSession:
 
     def close(self) -> None:
         try:
-            if self.browser is not None:
+            if self._shared:
+                context: BrowserContext | None = getattr(self, "context", None)
+                if context is not None:
+                    context.close()
+            elif self.browser is not None:
                 self.browser.close()
         except PlaywrightError:
             pass

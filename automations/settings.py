@@ -54,6 +54,16 @@ class Settings(BaseSettings):
     slow_mo_ms: int = Field(0, ge=0, le=10_000, description="Slow every browser action down, to watch it.")
     trace: bool = Field(False, description="Record a Playwright trace of the steps after login.")
     code_command: str | None = Field(None, description="A command that prints the e-mailed login code.")
+    refund_window_days: int = Field(3, ge=0, le=31, description="refund-check: how many days after the paid period "
+                                    "begins it still counts as just begun (a refund is due).")
+    smtp_host: str | None = Field(None, description="deletion-request: the mail server that sends the letter.")
+    smtp_port: int = Field(587, ge=1, le=65535, description="deletion-request: the mail server's port.")
+    smtp_user: str | None = Field(None, description="deletion-request: the mail server login.")
+    smtp_password: SecretStr | None = Field(None, description="deletion-request: the mail server password (a secret).")
+    smtp_from: str | None = Field(None, description="deletion-request: the sender (default: the account's e-mail).")
+    smtp_starttls: bool = Field(True, description="deletion-request: upgrade the connection with STARTTLS.")
+    smtp_ca_file: Path | None = Field(None, description="deletion-request: CA certificates to trust for the mail "
+                                      "server instead of the system's (a private server, tests).")
 
     @field_validator("base_url")
     @classmethod
@@ -63,7 +73,7 @@ class Settings(BaseSettings):
             raise ValueError("must be an http(s) URL such as https://okko.tv")
         return value.strip().rstrip("/")
 
-    @field_validator("data_dir", "browser_path")
+    @field_validator("data_dir", "browser_path", "smtp_ca_file")
     @classmethod
     def _expand_user(cls, value: Path | None) -> Path | None:
         return value.expanduser() if value is not None else None

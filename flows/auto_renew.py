@@ -10,7 +10,9 @@ from playwright.sync_api import Page
 from automations.errors import ConfigurationError, FlowFailed
 from automations.pages import SubscriptionsPage
 from automations.steps import StepLog
+from flows.guides import store_pointer
 from flows.report import ActionReport
+from flows.resilience import change_with_read_back, load
 
 ACTION = "disable-auto-renew"
 SURVEY_ANSWER = "Другое"
@@ -18,8 +20,9 @@ SURVEY_ANSWER = "Другое"
 MAX_DIALOGS = 5
 
 
-def _walk_dialogs(subscriptions: SubscriptionsPage, dry_run: bool) -> None:
-    """Declines the offer, answers the survey, and confirms (or backs out when dry)."""
+def _walk_dialogs(subscriptions: SubscriptionsPage, dry_run: bool) -> bool:
+    """Declines the offer, answers the survey, and confirms (or backs out when dry); True
+    unless the site failed the confirmed change."""
     retention, survey, confirm = subscriptions.retention_dialog, subscriptions.survey_dialog, subscriptions.confirm_dialog
     for _ in range(MAX_DIALOGS):
         retention.or_(survey).or_(confirm).first.wait_for()
@@ -32,11 +35,24 @@ def _walk_dialogs(subscriptions: SubscriptionsPage, dry_run: bool) -> None:
         else:
             if dry_run:
                 subscriptions.keep_subscription()
-            else:
-                subscriptions.confirm_disable()
-            confirm.wait_for(state="hidden")
-            return
+                confirm.wait_for(state="hidden")
+                return True
+            return subscriptions.confirm_disable()
     raise FlowFailed("Отключить автопродление", "dialog «Вы уверены?»", "the confirmation never came")
+
+
+def _disable(subscriptions: SubscriptionsPage, name: str) -> bool:
+    subscriptions.start_disabling(name)
+    if not _walk_dialogs(subscriptions, dry_run=False):
+        return False
+    # The card's own state, not any toast: an earlier subscription's toast is still up.
+    subscriptions.card(name).get_by_text("Автопродление отключено").wait_for()
+    return True
+
+
+def _is_disabled(subscriptions: SubscriptionsPage, name: str) -> bool:
+    load(subscriptions, subscriptions.reload)
+    return not any(s.auto_renew for s in subscriptions.subscriptions() if s.name == name)
 
 
 def disable_auto_renew(
@@ -44,7 +60,7 @@ def disable_auto_renew(
 ) -> ActionReport:
     subscriptions = SubscriptionsPage(page)
     with steps.step("Открыть «Подписки»"):
-        subscriptions.open_from_menu()
+        load(subscriptions, subscriptions.open_from_menu)
         before = subscriptions.subscriptions()
     chosen = [s for s in before if subscription is None or s.name.casefold() == subscription.strip().casefold()]
     if subscription and not chosen:
@@ -53,7 +69,7 @@ def disable_auto_renew(
     report = ActionReport(ACTION, dry_run, before={"subscriptions": [asdict(s) for s in before]})
     for sub in chosen:
         if not sub.card_billed:
-            report.notes.append(f"«{sub.name}» is billed through {sub.store}: {sub.manage_hint or 'cancel it there'}")
+            report.notes.append(store_pointer(sub) or f"«{sub.name}» is billed through {sub.store}")
     for sub in [s for s in chosen if s.card_billed and s.auto_renew]:
         with steps.step(f"Отключить автопродление «{sub.name}»"):
             subscriptions.start_disabling(sub.name)
@@ -65,7 +81,7 @@ def disable_auto_renew(
                 card.get_by_text("Автопродление отключено").wait_for()
         report.changed.append(sub.name)
     with steps.step("Проверить «Подписки» после перезагрузки"):
-        subscriptions.reload()
+        load(subscriptions, subscriptions.reload)
         after = subscriptions.subscriptions()
     report.after = {"subscriptions": [asdict(s) for s in after]}
     still_on = [s.name for s in after if s.auto_renew and s.name in report.changed]

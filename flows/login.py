@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Page
 
@@ -91,5 +92,11 @@ def ensure_signed_in(
     if credentials is None:
         raise LoginRejected("the saved session has expired and no credentials are saved: run `okko-cancel login`")
     sign_in(page, steps, credentials, code_provider=code_provider, headed=headed)
-    open_settings(page, steps)
+    if urlsplit(page.url).path.startswith("/settings"):
+        # The login's `next` brought the page back to the settings: loading them again
+        # would only cost time (about a page load on every fresh login).
+        with steps.step("Открыть настройки"):
+            ProfilePage(page).heading.or_(LoginPage(page).heading).first.wait_for()
+    else:
+        open_settings(page, steps)
     return True

@@ -227,42 +227,6 @@ def test_dry_run_changes_nothing(site: AdminClient, mock_site: MockSite, data_di
 # ------------------------------------------------------------------------- exit code 2
 
 
-def test_change_without_yes_off_a_terminal_exits_2_before_any_login(
-    site: AdminClient, mock_site: MockSite, data_dir: Path, memory_keyring: MemoryKeyring
-) -> None:
-    result = run(["unbind-card"], with_password(data_dir, mock_site.url))
-
-    assert result.exit_code == 2, result.output
-    assert "--yes" in error_line(result)
-    assert result.stderr.strip() == error_line(result)  # that one line is all it says
-    assert site.events() == []
-    assert card_labels(site) == ["Visa •••• 4242"]
-
-
-def test_missing_credentials_off_a_terminal_exit_2(
-    site: AdminClient, mock_site: MockSite, data_dir: Path, memory_keyring: MemoryKeyring
-) -> None:
-    result = run(["status"], cli_env(data_dir, mock_site.url))
-
-    assert result.exit_code == 2, result.output
-    message = error_line(result)
-    assert "okko-cancel login" in message and "OKKO_LOGIN" in message
-    assert result.stderr.strip() == message
-    assert site.events() == []
-
-
-def test_unknown_card_exits_2_naming_the_bound_ones(
-    site: AdminClient, mock_site: MockSite, data_dir: Path, memory_keyring: MemoryKeyring
-) -> None:
-    result = run(["unbind-card", "--yes", "--card", "1111"], with_password(data_dir, mock_site.url))
-
-    assert result.exit_code == 2, result.output
-    message = error_line(result)
-    assert "1111" in message and "Visa •••• 4242" in message
-    assert card_labels(site) == ["Visa •••• 4242"]
-    assert "card_unbound" not in site.event_types()
-
-
 # ------------------------------------------------------------------- exit codes 1, 3, 4, 5
 
 
@@ -280,27 +244,6 @@ def test_breaking_layout_exits_1_naming_the_step_and_the_element(
     assert len(list((data_dir / "receipts").glob("*-unbind-card-failed.json"))) == 1
 
 
-def test_wrong_password_exits_3_after_exactly_one_attempt(
-    site: AdminClient, mock_site: MockSite, data_dir: Path, memory_keyring: MemoryKeyring
-) -> None:
-    result = run(["status"], with_password(data_dir, mock_site.url, WRONG_PASSWORD))
-
-    assert result.exit_code == 3, result.output
-    assert "rejected" in error_line(result)
-    assert site.event_types() == ["login_failed"]
-    assert WRONG_PASSWORD not in result.output
-    assert not (data_dir / "session.json").exists()
-
-
-def test_unreachable_site_exits_4(data_dir: Path, memory_keyring: MemoryKeyring) -> None:
-    url = f"http://127.0.0.1:{closed_port()}"
-
-    result = run(["status", "--timeout", "5"], with_password(data_dir, url))
-
-    assert result.exit_code == 4, result.output
-    assert "could not be reached" in error_line(result)
-
-
 def test_captcha_exits_5(site: AdminClient, mock_site: MockSite, data_dir: Path, memory_keyring: MemoryKeyring) -> None:
     site.set_faults(captcha=True)
 
@@ -315,7 +258,7 @@ def test_captcha_exits_5(site: AdminClient, mock_site: MockSite, data_dir: Path,
 
 
 CONTRACT_COMMANDS = ["login", "logout", "status", "unbind-card", "disable-auto-renew", "sign-out-devices", "cancel",
-                     "check",
+                     "check", "guide", "refund-check", "deletion-request", "batch",
                      "demo", "mock-site"]
 
 

@@ -104,6 +104,7 @@ def test_store_billed_subscription_is_left_alone_and_reported(
     assert "Премиум" in note
     assert "App Store" in note
     assert "Управляйте подпиской в настройках App Store" in note
+    assert note.endswith("— see `okko-cancel guide ios`")
 
 
 @pytest.mark.scenario("multi")

@@ -1,0 +1,81 @@
+"""`python bench/profile_run.py OUT.json CLI-ARGS...`: runs `cli.py CLI-ARGS` in this process
+with a stopwatch around each phase of a run (imports, Playwright's driver, the browser, the
+context, the login, the flow, the receipt, closing) and writes the phases to OUT.json.
+
+The wrappers only time; they change nothing that the run does."""
+
+from __future__ import annotations
+
+import atexit
+import json
+import runpy
+import sys
+import time
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+STARTED = time.perf_counter()
+REPO = Path(__file__).resolve().parent.parent
+phases: list[tuple[str, float]] = []
+marks: dict[str, float] = {}
+
+
+def add(name: str, seconds: float) -> None:
+    phases.append((name, seconds))
+
+
+def timed(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            add(name, time.perf_counter() - started)
+
+    return wrapper
+
+
+def main() -> None:
+    out = Path(sys.argv[1])
+    sys.path.insert(0, str(REPO))
+    import playwright.sync_api as sync_api
+
+    import automations.evidence as evidence
+    import automations.session as session
+    import flows.runner as runner
+
+    import cli  # noqa: F401 - the CLI's own imports, timed as one phase
+
+    add("Python start and imports", time.perf_counter() - STARTED)
+    sync_api.PlaywrightContextManager.start = timed("Playwright driver start", sync_api.PlaywrightContextManager.start)
+    session.start_browser = timed("browser launch", session.start_browser)
+    session.new_context = timed("browser context", session.new_context)
+    session.new_page = timed("page and overlay handlers", session.new_page)
+    session.SavedSession.save = timed("save session.json", session.SavedSession.save)
+    session.BrowserSession.close = timed("close the browser", session.BrowserSession.close)
+    evidence.masked_screenshot = timed("… of which the screenshot", evidence.masked_screenshot)
+    runner.write_receipt = timed("receipt (screenshot and JSON)", runner.write_receipt)
+    login_name = "sign_in_once" if hasattr(runner, "sign_in_once") else "ensure_signed_in"
+    setattr(runner, login_name, timed("open settings, log in if needed", getattr(runner, login_name)))
+    original_run_flow = runner.run_flow
+
+    @wraps(original_run_flow)
+    def run_flow(settings: Any, action: str, flow: Callable[..., Any], **kwargs: Any) -> Any:
+        return original_run_flow(settings, action, timed("the flow itself", flow), **kwargs)
+
+    runner.run_flow = run_flow  # cli.py, run below, imports it from there
+
+    def write() -> None:
+        total = time.perf_counter() - STARTED
+        out.write_text(json.dumps({"total": total, "phases": phases}, ensure_ascii=False, indent=2))
+
+    atexit.register(write)
+    sys.argv = ["cli.py", *sys.argv[2:]]
+    runpy.run_path(str(REPO / "cli.py"), run_name="__main__")
+
+
+if __name__ == "__main__":
+    main()

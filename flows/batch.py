@@ -1,0 +1,367 @@
+"""`batch`: one command over many accounts, read from a CSV with the columns login,password.
+
+Workers run side by side, each a thread with its own Playwright and one browser (launched, or
+connected to with `--connect`), and a fresh browser context per account: a context and its
+page cost ~0.1 s, where a new process with its driver and browser costs ~0.7 s and ~1 CPU-s.
+Playwright's sync API is bound to the thread that started it, so the workers share no
+Playwright objects. Threads over the sync API rather than one browser under asyncio: the
+flows are the same code as for one account, and the work is CPU-bound (pages rendering in
+the browser), which a browser more per worker does not change — it costs memory only. On a
+browser server (`--connect`) each worker's connection gets its own browser, which is how a
+batch spreads over a grid.
+
+Each account runs through `run_flow` with a data directory of its own,
+`<data dir>/accounts/<account>/` (its saved session and `receipts/`), so a second batch
+reuses the sessions, and a rejected login stays that account's business. One account's
+failure never stops the others: it becomes that account's exit code in the summary CSV
+(account, command, outcome, exit code, seconds, receipt, error), written a row at a time so
+that `--resume` can pick up after an interruption. Passwords are never printed or written.
+"""
+
+from __future__ import annotations
+
+import csv
+import queue
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Browser
+from playwright.sync_api import Error as PlaywrightError
+from pydantic import SecretStr
+
+from automations.credentials import REJECTED_FILE, Credentials
+from automations.errors import ConfigurationError, LoginRejected, OkkoCancelError
+from automations.evidence import write_receipt
+from automations.models import AccountState
+from automations.session import start_browser, start_playwright
+from automations.settings import Settings
+from automations.storage import private_dir
+from flows.auto_renew import disable_auto_renew
+from flows.cancel import cancel_everything
+from flows.devices import sign_out_devices
+from flows.login import CodeProvider
+from flows.report import ActionReport
+from flows.runner import run_flow
+from flows.status import read_state
+from flows.unbind_card import unbind_cards
+
+ACCOUNTS_DIR = "accounts"
+SUMMARY_COLUMNS = ("account", "command", "outcome", "exit_code", "seconds", "receipt", "error")
+# What a summary row may say for an account that `--resume` leaves alone.
+FINISHED = {"done", "already_done", "ok"}
+MAX_WORKERS = 32
+
+# command -> (flow, whether it changes the account)
+COMMANDS: dict[str, tuple[Callable[..., Any], bool]] = {
+    "status": (read_state, False),
+    "unbind-card": (unbind_cards, True),
+    "disable-auto-renew": (disable_auto_renew, True),
+    "sign-out-devices": (sign_out_devices, True),
+    "cancel": (cancel_everything, True),
+}
+
+
+@dataclass(frozen=True)
+class Account:
+    row: int
+    credentials: Credentials
+
+    @property
+    def login(self) -> str:
+        return self.credentials.login
+
+
+@dataclass
+class AccountResult:
+    account: str
+    command: str
+    outcome: str
+    exit_code: int
+    seconds: float
+    receipt: str = ""
+    error: str = ""
+    skipped: bool = False
+
+    def row(self) -> dict[str, str]:
+        return {"account": self.account, "command": self.command, "outcome": self.outcome,
+                "exit_code": str(self.exit_code), "seconds": f"{self.seconds:.2f}", "receipt": self.receipt,
+                "error": self.error}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"account": self.account, "command": self.command, "outcome": self.outcome, "exit_code": self.exit_code,
+                "seconds": round(self.seconds, 2), "receipt": self.receipt or None, "error": self.error or None,
+                "skipped": self.skipped}
+
+
+@dataclass
+class BatchReport:
+    command: str
+    summary: Path
+    workers: int
+    seconds: float = 0.0
+    results: list[AccountResult] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every account ended with 0; otherwise the largest of their exit codes."""
+        return max((r.exit_code for r in self.results), default=0)
+
+    def counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for result in self.results:
+            key = "skipped" if result.skipped else result.outcome
+            counts[key] = counts.get(key, 0) + 1
+        return counts
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"command": self.command, "summary": str(self.summary), "workers": self.workers,
+                "seconds": round(self.seconds, 2), "exit_code": self.exit_code, "counts": self.counts(),
+                "accounts": [r.to_dict() for r in self.results]}
+
+
+def account_slug(login: str) -> str:
+    """A folder name for an account: its login with anything unsafe in a path replaced."""
+    slug = re.sub(r"[^\w.@+-]+", "-", login.strip(), flags=re.ASCII).strip("-.")
+    return slug.lower() or "account"
+
+
+def read_accounts(path: Path) -> list[Account]:
+    """The accounts in a CSV with a header row naming (at least) `login` and `password`.
+
+    Errors name the file and the row, never a value from it: a row may hold a password."""
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, None)
+            if header is None:
+                raise ConfigurationError(f"{path} is empty: it needs a header row `login,password` and a row per account")
+            columns = [name.strip().lower() for name in header]
+            if "login" not in columns or "password" not in columns:
+                raise ConfigurationError(f"{path} needs a header row naming the columns login and password")
+            login_at, password_at = columns.index("login"), columns.index("password")
+            accounts: list[Account] = []
+            seen: dict[str, int] = {}
+            for row_number, row in enumerate(reader, start=2):
+                if not any(cell.strip() for cell in row):
+                    continue
+                login = row[login_at].strip() if login_at < len(row) else ""
+                password = row[password_at] if password_at < len(row) else ""
+                if not login:
+                    raise ConfigurationError(f"{path}, row {row_number}: the login is empty")
+                slug = account_slug(login)
+                if slug in seen:
+                    raise ConfigurationError(f"{path}, row {row_number}: the same account as row {seen[slug]}")
+                seen[slug] = row_number
+                accounts.append(Account(row_number, Credentials(login, SecretStr(password))))
+    except FileNotFoundError:
+        raise ConfigurationError(f"accounts file {path} does not exist") from None
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        # csv.Error and UnicodeDecodeError describe the problem, not the cell's content.
+        raise ConfigurationError(f"cannot read the accounts file {path}: {error.__class__.__name__}") from None
+    if not accounts:
+        raise ConfigurationError(f"{path} lists no accounts")
+    return accounts
+
+
+def read_summary(path: Path) -> dict[str, dict[str, str]]:
+    """The rows of an earlier summary, by account; empty when there is none."""
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            return {row["account"]: row for row in csv.DictReader(handle) if row.get("account")}
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError, csv.Error, KeyError) as error:
+        raise ConfigurationError(f"cannot read the summary {path} to resume from: {error.__class__.__name__}") from None
+
+
+class SummaryWriter:
+    """The summary CSV, a row per account as it finishes (flushed, so a crash keeps them)."""
+
+    def __init__(self, path: Path, kept: Sequence[dict[str, str]]) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.lock = threading.Lock()
+        self.handle = path.open("w", newline="", encoding="utf-8")
+        path.chmod(0o600)
+        self.writer = csv.DictWriter(self.handle, fieldnames=SUMMARY_COLUMNS, extrasaction="ignore")
+        self.writer.writeheader()
+        for row in kept:
+            self.writer.writerow(row)
+        self.handle.flush()
+
+    def write(self, result: AccountResult) -> None:
+        with self.lock:
+            self.writer.writerow(result.row())
+            self.handle.flush()
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+def _outcome(value: Any) -> str:
+    return value.outcome if isinstance(value, ActionReport) else "ok"
+
+
+def run_account(
+    settings: Settings,
+    command: str,
+    account: Account,
+    *,
+    browser: Browser | None,
+    dry_run: bool = False,
+    code_provider: CodeProvider | None = None,
+) -> AccountResult:
+    """One account, start to finish, never raising for the account's own failure."""
+    flow, changes = COMMANDS[command]
+    options: dict[str, Any] = {"dry_run": dry_run} if changes else {}
+    account_settings = settings.model_copy(update={"data_dir": settings.data_dir / ACCOUNTS_DIR / account_slug(account.login)})
+    started = time.perf_counter()
+    try:
+        result = run_flow(account_settings, command, partial(flow, **options), credentials=account.credentials,
+                          code_provider=code_provider, browser=browser)
+        receipt = result.receipt
+        if receipt is None and isinstance(result.value, AccountState):
+            receipt = write_receipt(account_settings.data_dir, command,
+                                    {"site": settings.base_url, "account": account.login,
+                                     "state": result.value.to_dict()}, None)
+        return AccountResult(account.login, command, _outcome(result.value), 0, time.perf_counter() - started,
+                             str(receipt) if receipt else "")
+    except OkkoCancelError as error:
+        message = _one_line(str(error), account)
+        marker = account_settings.data_dir / REJECTED_FILE
+        if isinstance(error, LoginRejected) and marker.exists():
+            message += f" (in a batch: fix the password in the CSV, then delete {marker})"
+        return AccountResult(account.login, command, "failed", error.exit_code, time.perf_counter() - started,
+                             error=message)
+    except PlaywrightError as error:
+        # Outside any step: the browser or its connection went away under the account.
+        return AccountResult(account.login, command, "failed", 4, time.perf_counter() - started,
+                             error=_one_line(f"the browser failed: {error}", account))
+    except Exception as error:  # noqa: BLE001 - a bug must cost one account, not the batch
+        return AccountResult(account.login, command, "failed", 1, time.perf_counter() - started,
+                             error=_one_line(f"{error.__class__.__name__}: {error}", account))
+
+
+def _one_line(message: str, account: Account) -> str:
+    """An error for the summary: one line, and never the account's password, even if some
+    layer below quoted what was typed."""
+    line = message.splitlines()[0] if message else ""
+    secret = account.credentials.password.get_secret_value()
+    return line.replace(secret, "**********") if secret else line
+
+
+@contextmanager
+def _browser(settings: Settings) -> Iterator[Browser]:
+    """A worker's own Playwright and browser, in the calling thread."""
+    playwright = start_playwright()
+    try:
+        browser = start_browser(playwright, settings)
+        try:
+            yield browser
+        finally:
+            try:
+                browser.close()
+            except PlaywrightError:
+                pass
+    finally:
+        playwright.stop()
+
+
+def run_batch(
+    settings: Settings,
+    command: str,
+    accounts: Sequence[Account],
+    *,
+    summary: Path,
+    workers: int = 4,
+    resume: bool = False,
+    dry_run: bool = False,
+    code_provider: CodeProvider | None = None,
+    on_result: Callable[[AccountResult], None] = lambda result: None,
+) -> BatchReport:
+    """Runs `command` for every account, `workers` at a time; see the module's docstring."""
+    if command not in COMMANDS:
+        raise ConfigurationError(f"batch runs one of {', '.join(COMMANDS)}, not {command!r}")
+    if not 1 <= workers <= MAX_WORKERS:
+        raise ConfigurationError(f"--workers must be between 1 and {MAX_WORKERS}")
+    previous = read_summary(summary) if resume else {}
+    finished = {login: row for login, row in previous.items()
+                if row.get("command") == command and row.get("outcome") in FINISHED}
+    report = BatchReport(command, summary, workers)
+    pending: queue.SimpleQueue[Account] = queue.SimpleQueue()
+    for account in accounts:
+        if account.login in finished:
+            row = finished[account.login]
+            report.results.append(AccountResult(account.login, command, row["outcome"], 0, 0.0,
+                                                row.get("receipt", ""), skipped=True))
+        else:
+            pending.put(account)
+    kept = [finished[a.login] for a in accounts if a.login in finished]
+    todo = len(accounts) - len(kept)
+    private_dir(settings.data_dir)
+    writer = SummaryWriter(summary, kept)
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def record(result: AccountResult) -> None:
+        writer.write(result)
+        with lock:
+            report.results.append(result)
+        on_result(result)
+
+    failures: list[OkkoCancelError] = []
+
+    def worker() -> None:
+        while not stop.is_set() and not pending.empty():
+            try:
+                with _browser(settings) as browser:
+                    # A browser that crashed (or a server that went away) is started anew.
+                    while not stop.is_set() and browser.is_connected():
+                        try:
+                            account = pending.get_nowait()
+                        except queue.Empty:
+                            return
+                        record(run_account(settings, command, account, browser=browser, dry_run=dry_run,
+                                           code_provider=code_provider))
+            except OkkoCancelError as error:
+                # No browser for this worker (it did not start, or the server refused it): the
+                # other workers take its share; if none has a browser, the accounts fail below.
+                failures.append(error)
+                return
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker, name=f"okko-batch-{n}", daemon=True)
+               for n in range(min(workers, max(todo, 1)))]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            while thread.is_alive():
+                thread.join(timeout=0.5)
+    except KeyboardInterrupt:
+        stop.set()  # each worker finishes the account it is on
+        for thread in threads:
+            thread.join()
+        raise
+    else:
+        # Left over only when no worker got a browser: each such account fails with why.
+        while failures:
+            try:
+                account = pending.get_nowait()
+            except queue.Empty:
+                break
+            record(AccountResult(account.login, command, "failed", failures[0].exit_code, 0.0,
+                                 error=_one_line(str(failures[0]), account)))
+    finally:
+        writer.close()
+        report.seconds = time.perf_counter() - started
+    order = {a.login: n for n, a in enumerate(accounts)}
+    report.results.sort(key=lambda r: order.get(r.account, len(order)))
+    return report

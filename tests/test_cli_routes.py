@@ -1,0 +1,194 @@
+"""The routes beyond the website on the command line (cli.py): `guide`, `refund-check`,
+`deletion-request`, and the guide pointers `status` prints, in-process through click's
+CliRunner (stdin not a terminal, as for a scheduled job).
+
+`guide` needs no browser; the other three runs each start one (~1-2 s), so there are three:
+- `status` on the `stores` scenario names `okko-cancel guide android` and `… sberbank`;
+- `refund-check` on `stores` says a refund is due, with the payment it rests on and the
+  hotline script, and keeps a receipt (JSON + PNG);
+- `deletion-request --yes --json` sends the letter to a real SMTP server on loopback
+  (STARTTLS against a test CA, AUTH) and no password (the site's or the mail server's)
+  appears in the output, the receipt or the `.eml`.
+Without `--yes` off a terminal, a send is refused with exit 2 before any browser starts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import keyring
+import pytest
+from click.testing import CliRunner, Result
+
+from cli import cli
+from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient, MockSite
+from tests.keyrings import MemoryKeyring
+from tests.smtp_server import SMTP_PASSWORD, SMTP_USER, SmtpServer, smtp_server
+
+
+def cli_env(data_dir: Path, base_url: str, **extra: str) -> dict[str, str | None]:
+    """OKKO_* for one run: the host's own OKKO_* variables are unset."""
+    env: dict[str, str | None] = {name: None for name in os.environ if name.upper().startswith("OKKO_")}
+    env.update(OKKO_DATA_DIR=str(data_dir), OKKO_BASE_URL=base_url, OKKO_LOGIN=DEMO_EMAIL,
+               OKKO_PASSWORD=DEMO_PASSWORD, **extra)
+    return env
+
+
+def smtp_env(server: SmtpServer) -> dict[str, str]:
+    return {"OKKO_SMTP_HOST": server.host, "OKKO_SMTP_PORT": str(server.port), "OKKO_SMTP_USER": SMTP_USER,
+            "OKKO_SMTP_PASSWORD": SMTP_PASSWORD, "OKKO_SMTP_CA_FILE": str(server.ca_file)}
+
+
+def run(args: list[str], env: dict[str, str | None] | None = None) -> Result:
+    """One CLI run, in a thread of its own: Playwright's sync API refuses the main thread
+    once pytest-playwright's asyncio loop runs there (see tests/test_cli.py)."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(CliRunner().invoke, cli, args, env=env, catch_exceptions=False).result()
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)  # no .env of the developer's
+    return tmp_path / "data"
+
+
+# -------------------------------------------------------------------------------- guide
+
+
+def test_guide_prints_numbered_steps_in_russian() -> None:
+    result = run(["guide", "android"])
+
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Android: Google Play"
+    assert lines[1] == "1. Откройте Google Play на телефоне или планшете."
+    assert "5. Нажмите «Отменить подписку» и подтвердите." in lines
+
+
+def test_guide_in_english() -> None:
+    result = run(["guide", "sberbank", "--lang", "en"])
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Sberbank Online")
+    assert "3. Open «Мои автоплатежи» (My auto-payments)." in result.stdout
+
+
+def test_guide_without_a_route_lists_them_all_and_json_holds_every_guide() -> None:
+    listed = run(["guide"])
+    as_json = run(["guide", "--json", "--lang", "en"])
+
+    assert listed.exit_code == as_json.exit_code == 0
+    for route in ("tv", "android", "ios", "app", "sberbank", "web", "phone"):
+        assert f"okko-cancel guide {route}" in listed.stdout
+    guides = json.loads(as_json.stdout)["guides"]
+    assert [g["route"] for g in guides] == ["tv", "android", "ios", "app", "sberbank", "web", "phone"]
+    assert all(g["lang"] == "en" and g["steps"] for g in guides)
+
+
+def test_guide_for_an_unknown_route_exits_2() -> None:
+    result = run(["guide", "fax"])
+
+    assert result.exit_code == 2
+    assert "fax" in result.stderr
+
+
+# ----------------------------------------------------------------- status, refund-check
+
+
+@pytest.mark.scenario("stores")
+def test_status_names_the_guide_for_each_store_billed_subscription(
+    site: AdminClient, mock_site: MockSite, data_dir: Path
+) -> None:
+    result = run(["status"], cli_env(data_dir, mock_site.url))
+
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert ("«Лайт» is billed through Google Play: Управляйте подпиской в настройках Google Play — see "
+            "`okko-cancel guide android`.") in lines
+    assert any(line.startswith("«Премиум» is billed through СберПрайм: ")
+               and line.endswith("— see `okko-cancel guide sberbank`.") for line in lines)
+    assert not any(line.startswith("«Оптимум»") for line in lines)
+
+
+@pytest.mark.scenario("stores")
+def test_refund_check_says_a_refund_is_due_and_keeps_a_receipt(
+    site: AdminClient, mock_site: MockSite, data_dir: Path
+) -> None:
+    events_before = site.event_types()
+
+    result = run(["refund-check"], cli_env(data_dir, mock_site.url))
+
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.startswith("A refund is due.")
+    assert "at most 3 days ago" in out and "never for a past month" in out
+    assert "  rests on: " in out and "Подписка «Оптимум» · Visa •••• 4242 · 399 ₽ · Оплачено" in out
+    assert "  earlier, not refundable: " in out
+    assert "see `okko-cancel guide android`" in out and "see `okko-cancel guide sberbank`" in out
+    assert "8 800 700 55 33" in out and "Прошу вернуть 399 ₽ за подписку «Оптимум»" in out
+    [receipt] = (data_dir / "receipts").glob("*-refund-check.json")
+    assert f"Receipt: {receipt}" in out
+    assert json.loads(receipt.read_text())["eligible"] is True
+    assert receipt.with_suffix(".png").exists()
+    assert site.event_types() == [*events_before, "login_ok"]  # read only
+    assert DEMO_PASSWORD not in result.output
+    for path in data_dir.rglob("*"):
+        if path.is_file():
+            assert DEMO_PASSWORD.encode() not in path.read_bytes(), path
+
+
+# --------------------------------------------------------------------- deletion-request
+
+
+def test_deletion_request_sends_the_letter_over_starttls_and_keeps_no_secret(
+    site: AdminClient, mock_site: MockSite, data_dir: Path, tmp_path: Path
+) -> None:
+    with smtp_server(tmp_path) as server:
+        result = run(["deletion-request", "--yes", "--json", "--sber-id", "+7 999 000-11-22"],
+                      cli_env(data_dir, mock_site.url, **smtp_env(server)))
+
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert (document["sent"], document["to"], document["sender"]) == (True, "mail@okko.tv", DEMO_EMAIL)
+    assert document["smtp"] == {"host": server.host, "port": server.port, "user": SMTP_USER, "starttls": True}
+    assert "within two days" in document["deleted_within"]
+    [got] = server.received
+    assert got.tls and got.login == SMTP_USER and got.recipients == ["mail@okko.tv"]
+    body = got.message.get_content().replace("\r\n", "\n")  # type: ignore[attr-defined]
+    assert body == document["body"]
+    assert "Телефон: +7 999 123-45-67" in body and "Сбер ID: +7 999 000-11-22" in body
+    eml, receipt = Path(document["eml"]), Path(document["receipt"])
+    assert eml.exists() and receipt.exists() and receipt.with_suffix(".png").exists()
+    for secret in (SMTP_PASSWORD, DEMO_PASSWORD):
+        assert secret not in result.output
+        assert secret.encode() not in got.raw
+        for path in data_dir.rglob("*"):
+            if path.is_file():
+                assert secret.encode() not in path.read_bytes(), path
+
+
+def test_sending_without_yes_off_a_terminal_exits_2_before_any_login(
+    site: AdminClient, mock_site: MockSite, data_dir: Path, tmp_path: Path
+) -> None:
+    env = cli_env(data_dir, mock_site.url, OKKO_SMTP_HOST="127.0.0.1", OKKO_SMTP_PORT="9")
+
+    result = run(["deletion-request"], env)
+
+    assert result.exit_code == 2, result.output
+    assert "--yes" in result.stderr
+    assert site.events() == []
