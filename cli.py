@@ -47,6 +47,7 @@ from flows.status import read_state
 from flows.unbind_card import unbind_cards
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 CODE_COMMAND_TIMEOUT_S = 120
 
 # soft_wrap: a long line (a receipt's path) is never broken in two for a script to reassemble.
@@ -174,6 +175,27 @@ def confirm_change(question: str, yes: bool, dry_run: bool) -> None:
         raise click.Abort()
 
 
+def run_with_progress(settings: Settings, action: str, flow: Callable[[Any, Any], T], as_json: bool) -> RunResult[T]:
+    """Runs one flow with the saved or asked-for credentials, a line per step on stderr."""
+    printer = StepPrinter(stderr, quiet=as_json)
+    try:
+        return run_flow(settings, action, flow, credentials=resolve_credentials(settings),
+                        code_provider=code_provider(settings), on_step=printer)
+    finally:
+        printer.close()
+
+
+def print_document(document: dict[str, Any], as_json: bool, lines: Callable[[dict[str, Any]], list[str]]) -> None:
+    """One JSON document, or the summary lines and where the receipt is."""
+    if as_json:
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    for line in lines(document):
+        stdout.print(line, markup=False)
+    if document.get("receipt"):
+        stdout.print(f"Receipt: {document['receipt']}", markup=False)
+
+
 def run_action(
     settings: Settings,
     action: str,
@@ -181,26 +203,9 @@ def run_action(
     as_json: bool,
     **flow_options: Any,
 ) -> None:
-    printer = StepPrinter(stderr, quiet=as_json)
-    try:
-        result: RunResult[ActionReport] = run_flow(
-            settings,
-            action,
-            partial(flow, **flow_options),
-            credentials=resolve_credentials(settings),
-            code_provider=code_provider(settings),
-            on_step=printer,
-        )
-    finally:
-        printer.close()
+    result = run_with_progress(settings, action, partial(flow, **flow_options), as_json)
     document = {**result.value.to_dict(), "receipt": str(result.receipt) if result.receipt else None}
-    if as_json:
-        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
-        return
-    for line in summary_lines(document):
-        stdout.print(line)
-    if result.receipt:
-        stdout.print(f"Receipt: {result.receipt}")
+    print_document(document, as_json, summary_lines)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -487,20 +492,9 @@ def refund_check(**options: Any) -> None:
       okko-cancel refund-check --window-days 5 --json
     """
     settings, as_json, _ = split_common(options)
-    printer = StepPrinter(stderr, quiet=as_json)
     flow = partial(check_refund, window_days=settings.refund_window_days, data_dir=settings.data_dir)
-    try:
-        result = run_flow(settings, "refund-check", flow, credentials=resolve_credentials(settings),
-                          code_provider=code_provider(settings), on_step=printer)
-    finally:
-        printer.close()
-    document = result.value.to_dict()
-    if as_json:
-        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
-        return
-    for line in refund_lines(document):
-        stdout.print(line, markup=False)
-    stdout.print(f"Receipt: {document['receipt']}", markup=False)
+    result = run_with_progress(settings, "refund-check", flow, as_json)
+    print_document(result.value.to_dict(), as_json, refund_lines)
 
 
 @cli.command("deletion-request")
@@ -529,21 +523,10 @@ def deletion_request(yes: bool, dry_run: bool, sber_id: str | None, reason: str,
     if settings.smtp_host:
         confirm_change(f"Send the request to delete the OKKO account ({settings.login or settings.site_key}) to "
                        f"{DELETION_ADDRESS} through {settings.smtp_host}?", yes, dry_run)
-    printer = StepPrinter(stderr, quiet=as_json)
     flow = partial(request_deletion, settings=settings, sber_id=sber_id, reason=reason, send=not dry_run,
                    eml_path=eml_path)
-    try:
-        result = run_flow(settings, "deletion-request", flow, credentials=resolve_credentials(settings),
-                          code_provider=code_provider(settings), on_step=printer)
-    finally:
-        printer.close()
-    document = result.value.to_dict()
-    if as_json:
-        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
-        return
-    for line in deletion_lines(document):
-        stdout.print(line, markup=False)
-    stdout.print(f"Receipt: {document['receipt']}", markup=False)
+    result = run_with_progress(settings, "deletion-request", flow, as_json)
+    print_document(result.value.to_dict(), as_json, deletion_lines)
 
 
 @cli.command()
