@@ -42,54 +42,44 @@ def test_check_passes_every_step_and_changes_nothing(
     assert site.account() == before
 
 
-@pytest.fixture
-def breaking_report(site: AdminClient, settings_page: Page, steps: StepLog, tmp_path: Path) -> CheckReport:
-    settings_page.set_default_timeout(1500)
-    return run(settings_page, steps, tmp_path)
-
-
 @pytest.mark.variant("breaking")
-def test_check_on_breaking_names_the_payments_step_and_goes_on(breaking_report: CheckReport, site: AdminClient) -> None:
-    [failed] = breaking_report.failed
-    assert failed.group == "unbind-card"
-    assert failed.name == "Открыть «Оплата услуг»"
+def test_breaking_layout_is_caught_named_and_reported(
+    site: AdminClient, settings_page: Page, steps: StepLog, tmp_path: Path, page: Page
+) -> None:
+    """One check run on `breaking` (each costs the step's timeout), read four ways."""
+    settings_page.set_default_timeout(1500)
+    report = run(settings_page, steps, tmp_path)
+
+    # The failing step is named, with what it looked for and where, and the rest still ran.
+    [failed] = report.failed
+    assert (failed.group, failed.name) == ("unbind-card", "Открыть «Оплата услуг»")
     assert "Оплата услуг" in failed.element
     assert failed.url.endswith("/settings/subscriptions")
-    assert "profile" in {s.group for s in breaking_report.steps if s.outcome == "ok"}
+    assert "profile" in {s.group for s in report.steps if s.outcome == "ok"}
     assert [e["type"] for e in site.events()] == ["login_ok"]
 
-
-@pytest.mark.variant("breaking")
-def test_failure_leaves_a_screenshot_and_a_trace_without_the_login(breaking_report: CheckReport, tmp_path: Path) -> None:
-    [failed] = breaking_report.failed
+    # A screenshot, and a trace that holds the failing flow but not the login.
     assert (tmp_path / "shots" / failed.screenshot).stat().st_size > 0
     with zipfile.ZipFile(failed.trace) as trace:
         contents = b"".join(trace.read(name) for name in trace.namelist())
-    assert b"Settings" in contents or "Настройки".encode() in contents
+    assert "Оплата услуг".encode() in contents
     assert DEMO_PASSWORD.encode() not in contents
     assert b"/api/v1/auth/login" not in contents
 
-
-@pytest.mark.variant("breaking")
-def test_junit_has_one_case_per_step_and_the_failure(breaking_report: CheckReport, tmp_path: Path) -> None:
+    # JUnit: one case per step, the one failure under its flow.
     junit = tmp_path / "check.xml"
-    write_junit(junit, breaking_report.to_dict())
-
+    write_junit(junit, report.to_dict())
     suite = ET.parse(junit).getroot().find("testsuite")
     assert suite is not None
     cases = suite.findall("testcase")
-    assert [c.get("name") for c in cases] == [s.name for s in breaking_report.steps]
+    assert [c.get("name") for c in cases] == [s.name for s in report.steps]
     failures = [c for c in cases if c.find("failure") is not None]
     assert [c.get("classname") for c in failures] == ["check.unbind-card"]
     assert "Оплата услуг" in (failures[0].find("failure").get("message") or "")  # type: ignore[union-attr]
     assert suite.get("failures") == "1" and suite.get("tests") == str(len(cases))
 
-
-@pytest.mark.variant("breaking")
-def test_html_report_shows_the_failure_screenshot(breaking_report: CheckReport, tmp_path: Path, page: Page) -> None:
-    report_dir = tmp_path / "report"
-    index = write_html(report_dir, breaking_report.to_dict(), tmp_path / "shots")
-
+    # HTML: a person sees the failing row and the screenshot.
+    index = write_html(tmp_path / "report", report.to_dict(), tmp_path / "shots")
     page.goto(index.as_uri())
     image = page.get_by_role("img", name="Screenshot at the failure of Открыть «Оплата услуг»")
     assert image.evaluate("img => img.complete && img.naturalWidth > 0")
