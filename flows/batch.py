@@ -21,6 +21,7 @@ that `--resume` can pick up after an interruption. Passwords are never printed o
 from __future__ import annotations
 
 import csv
+import os
 import queue
 import re
 import threading
@@ -185,11 +186,13 @@ class SummaryWriter:
     """The summary CSV, a row per account as it finishes (flushed, so a crash keeps them)."""
 
     def __init__(self, path: Path, kept: Sequence[dict[str, str]]) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.parent.exists():
+            private_dir(path.parent)  # 0700, as the data directory's folders are
         self.path = path
         self.lock = threading.Lock()
-        self.handle = path.open("w", newline="", encoding="utf-8")
-        path.chmod(0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)  # also when it was there before
+        self.handle = open(fd, "w", newline="", encoding="utf-8")  # noqa: SIM115 - closed in close()
         self.writer = csv.DictWriter(self.handle, fieldnames=SUMMARY_COLUMNS, extrasaction="ignore")
         self.writer.writeheader()
         for row in kept:
@@ -338,7 +341,7 @@ def run_batch(
 
     started = time.perf_counter()
     threads = [threading.Thread(target=worker, name=f"okko-batch-{n}", daemon=True)
-               for n in range(min(workers, max(todo, 1)))]
+               for n in range(min(workers, todo))]  # none when --resume finds everything done
     try:
         for thread in threads:
             thread.start()
