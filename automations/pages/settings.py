@@ -84,14 +84,20 @@ class SettingsSection:
         self.wait_loaded()
 
     def reload(self) -> None:
-        try:
-            self.page.reload()
-        except PlaywrightError as error:
-            # The site navigated away by itself (to /login, when the session ended), which
-            # aborts a reload: see where it went instead.
-            if "ERR_ABORTED" not in str(error):
-                raise
-            self.page.wait_for_load_state()
+        for attempt in range(3):
+            try:
+                if attempt == 0:
+                    self.page.reload()
+                else:
+                    # Our own navigation to where the page is now wins over the site's.
+                    self.page.goto(self.page.url)
+                break
+            except PlaywrightError as error:
+                # The site navigated away by itself (to /login, when the session ended), which
+                # aborts a reload; waiting for "load" could still see the old document.
+                overtaken = "ERR_ABORTED" in str(error) or "interrupted by another navigation" in str(error)
+                if not overtaken or attempt == 2:
+                    raise
         self.wait_loaded()
 
     def wait_loaded(self) -> None:
