@@ -18,6 +18,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -34,6 +35,13 @@ class Measured:
     largest_name: str
     tree_rss: int  # bytes, the largest sum over the tree at any sample
     cpu_seconds: float  # user + system over every process of the tree (each as last sampled)
+    others_cpu_seconds: float = 0.0  # what the rest of the machine used meanwhile, beyond this process
+
+    @property
+    def disturbance(self) -> float:
+        """The share of the machine's cores that other work took during the run."""
+        cores = psutil.cpu_count(logical=True) or 1
+        return max(0.0, self.others_cpu_seconds) / (self.seconds * cores)
 
     @property
     def largest_mb(self) -> float:
@@ -116,15 +124,24 @@ def _high_water_mark(pid: int) -> int:
     return 0
 
 
+def _busy(times: Any) -> float:
+    return float(sum(getattr(times, name, 0.0) for name in ("user", "nice", "system", "irq", "softirq", "steal")))
+
+
 def run(command: Sequence[str], env: Mapping[str, str], cwd: Path, timeout_s: float = 600) -> Measured:
+    """Runs `command`; besides its own measures, notes how much CPU the rest of the machine
+    (other than the command's tree and this process, which serves the mock site) used."""
+    machine_before, own_before = _busy(psutil.cpu_times()), _busy(psutil.Process().cpu_times())
     started = time.perf_counter()
     process = subprocess.Popen(list(command), env=dict(env), cwd=cwd, stdin=subprocess.DEVNULL,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     with TreeSampler(process.pid) as sampler:
         stdout, stderr = process.communicate(timeout=timeout_s)
     seconds = time.perf_counter() - started
+    tree_cpu = sum(sampler.cpu.values())
+    others = (_busy(psutil.cpu_times()) - machine_before) - (_busy(psutil.Process().cpu_times()) - own_before) - tree_cpu
     return Measured(seconds, process.returncode, stdout, stderr, sampler.largest, sampler.largest_name, sampler.tree,
-                    sum(sampler.cpu.values()))
+                    tree_cpu, others)
 
 
 def median(values: Sequence[float]) -> float:

@@ -65,6 +65,7 @@ class Results:
     loads: list[tuple[str, tuple[float, float, float]]] = field(default_factory=list)
     pairs: list[tuple[Measured, Measured, bool]] = field(default_factory=list)  # cli, baseline, cli_first
     status: list[Measured] = field(default_factory=list)
+    status_baseline: list[Measured] = field(default_factory=list)
     status_logins: int = 0
     check: list[Measured] = field(default_factory=list)
     batch: Measured | None = None
@@ -76,8 +77,39 @@ class Results:
     one_by_one_site_cpu: float = 0.0
     profile: dict[str, Any] = field(default_factory=dict)
 
+    speed: list[tuple[str, float]] = field(default_factory=list)
+
     def note_load(self, when: str) -> None:
         self.loads.append((when, os.getloadavg()))
+        self.speed.append((when, calibrate()))
+
+
+QUIET_BUSY = 25.0  # % of all cores busy with other work: below this the machine counts as quiet
+QUIET_WAIT_S = 90.0
+quiet_log: list[float] = []  # the busy % seen before each measurement, once quiet (or given up)
+
+
+def wait_for_quiet() -> None:
+    """On a shared machine, wait (up to QUIET_WAIT_S) until other work leaves the cores alone,
+    so that a measurement is of okko-cancel and not of a neighbour's test suite."""
+    if os.environ.get("BENCH_NO_WAIT"):
+        return
+    deadline = time.monotonic() + QUIET_WAIT_S
+    busy = psutil.cpu_percent(interval=1.0)
+    while busy > QUIET_BUSY and time.monotonic() < deadline:
+        busy = psutil.cpu_percent(interval=2.0)
+    quiet_log.append(busy)
+
+
+def calibrate() -> float:
+    """Seconds for a fixed piece of single-threaded Python work (best of three): the host's
+    speed at that moment, which on a shared virtual machine is not constant."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        sum(i * i for i in range(2_000_000))
+        best = min(best, time.perf_counter() - started)
+    return best
 
 
 def say(message: str) -> None:
@@ -154,6 +186,7 @@ def measure_unbind(results: Results, site_url: str, admin: AdminClient, runs: in
     one_cli(0)
     one_baseline()
     for n in range(1, runs + 1):
+        wait_for_quiet()
         cli_first = n % 2 == 1
         if cli_first:
             cli_run = one_cli(n)
@@ -176,16 +209,25 @@ def measure_status(results: Results, site_url: str, admin: AdminClient, runs: in
     say("status: a first run logs in and saves the session (not counted)")
     checked(run([*CLI, "status"], env, REPO), "status (first)")
     before = admin.event_types().count("login_ok")
+    browser = locate_browser()
+    baseline = [PY, str(BENCH / "baseline_status.py"), str(data / "session.json"),
+                *([str(browser.executable)] if browser.executable else [])]
+    checked(run(baseline, env, REPO), "baseline_status.py (warm-up)")
     for n in range(1, runs + 1):
+        wait_for_quiet()
         measured = checked(run([*CLI, "status"], env, REPO), "status")
+        floor = checked(run(baseline, env, REPO), "baseline_status.py")
         results.status.append(measured)
-        say(f"  run {n}: {measured.seconds:.2f} s")
+        results.status_baseline.append(floor)
+        say(f"  run {n}: {measured.seconds:.2f} s (script {floor.seconds:.2f} s)")
     results.status_logins = admin.event_types().count("login_ok") - before
-    say(f"  median {median([m.seconds for m in results.status]):.2f} s; logins {results.status_logins}")
+    say(f"  median {median([m.seconds for m in results.status]):.2f} s, script "
+        f"{median([m.seconds for m in results.status_baseline]):.2f} s; logins {results.status_logins}")
 
 
 def measure_check(results: Results, runs: int, work: Path) -> None:
     for n in range(1, runs + 1):
+        wait_for_quiet()
         data = work / f"check-{n}"
         measured = checked(run([*CLI, "check", "--mock"], base_env(data, "https://okko.tv"), REPO), "check --mock")
         results.check.append(measured)
@@ -216,6 +258,7 @@ def measure_batch(results: Results, site_url: str, admin: AdminClient, accounts:
     admin.reset("crowd", accounts=accounts)
     data = work / "batch"
     say(f"batch: {accounts} accounts, cancel, {workers} workers")
+    wait_for_quiet()
     site_cpu = own_cpu()
     measured = run([*CLI, "batch", str(accounts_csv), "cancel", "--yes", "--workers", str(workers)],
                    base_env(data, site_url), REPO, timeout_s=3600)
@@ -235,6 +278,7 @@ def measure_batch(results: Results, site_url: str, admin: AdminClient, accounts:
     say(f"one by one: `cancel --yes` as a new process for {one_by_one} accounts in turn")
     site_cpu = own_cpu()
     for n, login in enumerate(logins[:one_by_one], start=1):
+        wait_for_quiet()
         env = base_env(work / f"single-{n}", site_url, OKKO_LOGIN=login, OKKO_PASSWORD=CROWD_PASSWORD)
         single = checked(run([*CLI, "cancel", "--yes"], env, REPO), f"cancel --yes for {login}")
         results.one_by_one.append(single)
@@ -269,6 +313,7 @@ def profile(site_url: str, admin: AdminClient, work: Path, command: list[str], f
     runs: list[dict[str, Any]] = []
     admin.reset("default")
     for n in range(4):
+        wait_for_quiet()
         if fresh:
             admin.reset("default")
         data = work / f"profile-{command[0]}-{n if fresh else 0}"
@@ -322,21 +367,44 @@ def verdict(ok: bool) -> str:
     return "**met**" if ok else "**not met**"
 
 
+DISTURBED = 0.15  # a run during which other work took more than this share of the cores
+
+
+def calm(items: list[Any], disturbance: Any, noun: str = "runs") -> tuple[list[Any], str]:
+    """The runs that other work left alone, when there are three or more; else all of them."""
+    kept = [item for item in items if disturbance(item) <= DISTURBED]
+    if len(kept) >= 3:
+        left_out = len(items) - len(kept)
+        return kept, (f"the {len(kept)} of {len(items)} {noun} that other work left alone" if left_out
+                      else f"all {len(items)} {noun}")
+    return items, f"all {len(items)} {noun} (fewer than 3 were left alone by other work)"
+
+
+def pair_disturbance(pair: tuple[Measured, Measured, Any]) -> float:
+    return max(pair[0].disturbance, pair[1].disturbance)
+
+
 def report(results: Results, args: argparse.Namespace) -> str:
-    cli_s = [c.seconds for c, _, _ in results.pairs]
-    base_s = [b.seconds for _, b, _ in results.pairs]
-    ratios = [c.seconds / b.seconds for c, b, _ in results.pairs]
-    status_s = [m.seconds for m in results.status]
-    check_s = [m.seconds for m in results.check]
+    pairs, pairs_used = calm(results.pairs, pair_disturbance, "pairs")
+    cli_s = [c.seconds for c, _, _ in pairs]
+    base_s = [b.seconds for _, b, _ in pairs]
+    ratios = [c.seconds / b.seconds for c, b, _ in pairs]
+    status_pairs, status_used = calm(list(zip(results.status, results.status_baseline, results.status)),
+                                     pair_disturbance)
+    status_s = [m.seconds for m, _, _ in status_pairs]
+    status_base_s = [m.seconds for _, m, _ in status_pairs]
+    checks, checks_used = calm(results.check, lambda m: m.disturbance)
+    check_s = [m.seconds for m in checks]
     peak = max(results.pairs, key=lambda p: p[0].largest_rss)[0]
     assert results.batch is not None
     batch_rate = results.batch_accounts / results.batch.seconds
-    single_s = [m.seconds for m in results.one_by_one]
+    singles, singles_used = calm(results.one_by_one, lambda m: m.disturbance)
+    single_s = [m.seconds for m in singles]
     single_rate = len(single_s) / sum(single_s)
     speedup = batch_rate / single_rate
     cores = psutil.cpu_count(logical=True) or 1
     batch_cpu = (results.batch.cpu_seconds + results.batch_site_cpu) / results.batch_accounts
-    single_cpu = (sum(m.cpu_seconds for m in results.one_by_one) + results.one_by_one_site_cpu) / len(single_s)
+    single_cpu = (sum(m.cpu_seconds for m in results.one_by_one) + results.one_by_one_site_cpu) / len(results.one_by_one)
     ceiling = cores * (sum(single_s) / len(single_s)) / batch_cpu
     ratio = median(ratios)
     lines = [
@@ -353,21 +421,29 @@ def report(results: Results, args: argparse.Namespace) -> str:
         *[f"| {k} | {v} |" for k, v in results.machine.items()],
         "| load average (1, 5, 15 min) | " + "; ".join(
             f"{when}: {a:.2f}, {b:.2f}, {c:.2f}" for when, (a, b, c) in results.loads) + " |",
+        f"| other work on the cores before each measurement | the bench waits (up to {QUIET_WAIT_S:.0f} s) for "
+        f"under {QUIET_BUSY:.0f}% busy; seen: median {median(quiet_log):.0f}%, "
+        f"{sum(b > QUIET_BUSY for b in quiet_log)} of {len(quiet_log)} measurements started busier |",
+        "| a fixed Python loop, seconds (host speed) | " + "; ".join(
+            f"{when}: {seconds:.3f}" for when, seconds in results.speed) + " |",
         "",
         "## Targets",
         "",
         "| what | target | measured | |",
         "|---|---|---|---|",
         f"| `unbind-card --yes`, new process, login included, vs the hand-written script | ratio ≤ "
-        f"{TARGETS['unbind_ratio']}, median ≤ {TARGETS['unbind_median']} s | ratio {ratio:.2f} (median of "
-        f"{len(ratios)} pairs), median {median(cli_s):.2f} s (script: {median(base_s):.2f} s) | "
-        f"{verdict(ratio <= TARGETS['unbind_ratio'] and median(cli_s) <= TARGETS['unbind_median'])} |",
+        f"{TARGETS['unbind_ratio']} | {ratio:.2f} (median of the pairs' ratios; {pairs_used}) | "
+        f"{verdict(ratio <= TARGETS['unbind_ratio'])} |",
+        f"| the same, time | median ≤ {TARGETS['unbind_median']} s | {median(cli_s):.2f} s (script: "
+        f"{median(base_s):.2f} s) | {verdict(median(cli_s) <= TARGETS['unbind_median'])} |",
         f"| `status` with the saved session | median ≤ {TARGETS['status_median']} s | median "
-        f"{median(status_s):.2f} s ({len(status_s)} runs) | {verdict(median(status_s) <= TARGETS['status_median'])} |",
+        f"{median(status_s):.2f} s ({status_used}; a hand-written script reading the same three sections: "
+        f"{median(status_base_s):.2f} s) | {verdict(median(status_s) <= TARGETS['status_median'])} |",
         f"| `check --mock`, every flow | ≤ {TARGETS['check']:.0f} s | median {median(check_s):.2f} s, slowest "
-        f"{max(check_s):.2f} s ({len(check_s)} runs) | {verdict(max(check_s) <= TARGETS['check'])} |",
+        f"{max(check_s):.2f} s ({checks_used}) | {verdict(max(check_s) <= TARGETS['check'])} |",
         f"| batch: {results.batch_accounts} `crowd` accounts, `cancel` | ≥ {TARGETS['batch_speedup']:.0f}× the "
-        f"throughput one by one | {speedup:.1f}× ({batch_rate:.2f} vs {single_rate:.2f} accounts/s) | "
+        f"throughput one by one | {speedup:.1f}× ({batch_rate:.2f} vs {single_rate:.2f} accounts/s; the "
+        f"CPU-bound ceiling here: {ceiling:.1f}×) | "
         f"{verdict(speedup >= TARGETS['batch_speedup'])} |",
         f"| peak memory of one `unbind-card` run, largest process | ≤ {TARGETS['peak_mb']:.0f} MB | "
         f"{peak.largest_mb:.0f} MB ({peak.largest_name}) | {verdict(peak.largest_mb <= TARGETS['peak_mb'])} |",
@@ -380,15 +456,23 @@ def report(results: Results, args: argparse.Namespace) -> str:
         "okko-cancel does that and also reads the settings, names and times each step, saves the session, "
         "and writes a receipt with a full-page screenshot.",
         "",
-        "| pair | first | okko-cancel s | script s | ratio | okko-cancel largest process MB | whole tree MB |",
-        "|---|---|---|---|---|---|---|",
-        *[f"| {n} | {'okko-cancel' if first else 'script'} | {c.seconds:.2f} | {b.seconds:.2f} | "
-          f"{c.seconds / b.seconds:.2f} | {c.largest_mb:.0f} | {c.tree_mb:.0f} |"
-          for n, (c, b, first) in enumerate(results.pairs, start=1)],
-        f"| **median** | | **{median(cli_s):.2f}** | **{median(base_s):.2f}** | **{ratio:.2f}** | "
-        f"{median([c.largest_mb for c, _, _ in results.pairs]):.0f} | {median([c.tree_mb for c, _, _ in results.pairs]):.0f} |",
+        "Other work on the machine (another developer's test suite, say) shows as the share of the cores it "
+        f"took during a run; a pair where it took more than {DISTURBED:.0%} is listed but left out of the medians "
+        "when at least three pairs remain.",
         "",
-        f"Range: okko-cancel {spread(cli_s)} s, script {spread(base_s)} s, ratio {spread(ratios)}.",
+        "| pair | first | okko-cancel s | script s | ratio | other work | okko-cancel largest process MB | whole tree MB |",
+        "|---|---|---|---|---|---|---|---|",
+        *[f"| {n} | {'okko-cancel' if first else 'script'} | {c.seconds:.2f} | {b.seconds:.2f} | "
+          f"{c.seconds / b.seconds:.2f} | {pair_disturbance((c, b, first)):.0%}"
+          f"{' (left out)' if (c, b, first) not in pairs else ''} | {c.largest_mb:.0f} | {c.tree_mb:.0f} |"
+          for n, (c, b, first) in enumerate(results.pairs, start=1)],
+        f"| **median** ({pairs_used}) | | **{median(cli_s):.2f}** | **{median(base_s):.2f}** | **{ratio:.2f}** | | "
+        f"{median([c.largest_mb for c, _, _ in results.pairs]):.0f} | {median([c.tree_mb for c, _, _ in results.pairs]):.0f} |",
+        f"| median of all {len(results.pairs)} pairs | | {median([c.seconds for c, _, _ in results.pairs]):.2f} | "
+        f"{median([b.seconds for _, b, _ in results.pairs]):.2f} | "
+        f"{median([c.seconds / b.seconds for c, b, _ in results.pairs]):.2f} | | | |",
+        "",
+        f"Range ({pairs_used}): okko-cancel {spread(cli_s)} s, script {spread(base_s)} s, ratio {spread(ratios)}.",
         "",
         "## Where a run's time goes",
         "",
@@ -399,23 +483,35 @@ def report(results: Results, args: argparse.Namespace) -> str:
         *profile_table(results.profile),
         "## `status` with the saved session",
         "",
-        f"Runs: {', '.join(f'{s:.2f}' for s in status_s)} s; median {median(status_s):.2f} s. "
+        "Runs (other work's share of the cores during each): " + ", ".join(
+            f"{m.seconds:.2f} s ({m.disturbance:.0%})" for m in results.status) + f"; median ({status_used}) "
+        f"{median(status_s):.2f} s. "
         f"Logins during these runs, from the site's event log: {results.status_logins} (the session was reused).",
+        "",
+        "Against bench/baseline_status.py, a minimal hand-written Playwright script that opens the settings with "
+        "the same saved cookies and reads the same three sections from the menu, run in alternation: "
+        + ", ".join(f"{m.seconds:.2f} s ({m.disturbance:.0%})" for m in results.status_baseline)
+        + f"; median {median(status_base_s):.2f} s; ratio "
+        f"{median([a / b for a, b in zip(status_s, status_base_s)]):.2f}.",
         "",
         "## `check --mock`",
         "",
-        f"Runs: {', '.join(f'{s:.2f}' for s in check_s)} s (each starts its own mock site and runs every flow dry).",
+        "Runs (other work's share of the cores): " + ", ".join(
+            f"{m.seconds:.2f} s ({m.disturbance:.0%})" for m in results.check)
+        + " (each starts its own mock site and runs every flow dry).",
         "",
         "## Batch",
         "",
         f"`okko-cancel batch accounts.csv cancel --yes --workers {results.batch_workers}` over "
         f"{results.batch_accounts} accounts: {results.batch.seconds:.1f} s, {batch_rate:.2f} accounts/s; "
         f"largest process {results.batch.largest_mb:.0f} MB ({results.batch.largest_name}), whole tree "
-        f"{results.batch.tree_mb:.0f} MB. {results.batch_verified}.",
+        f"{results.batch.tree_mb:.0f} MB. {results.batch_verified}. Other work took "
+        f"{results.batch.disturbance:.0%} of the cores meanwhile.",
         "",
-        f"One by one: `okko-cancel cancel --yes` as a new process for {len(single_s)} of the accounts in turn "
-        f"(a sample: the rate is per account): {', '.join(f'{s:.2f}' for s in single_s)} s; "
-        f"median {median(single_s):.2f} s, {single_rate:.2f} accounts/s.",
+        f"One by one: `okko-cancel cancel --yes` as a new process for {len(results.one_by_one)} of the accounts in "
+        "turn (a sample: the rate is per account; other work's share of the cores in brackets): "
+        + ", ".join(f"{m.seconds:.2f} s ({m.disturbance:.0%})" for m in results.one_by_one)
+        + f"; rate from {singles_used}: median {median(single_s):.2f} s, {single_rate:.2f} accounts/s.",
         "",
         f"Speed-up: **{speedup:.1f}×**.",
         "",
