@@ -16,17 +16,16 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import keyring
 import pytest
 from click.testing import CliRunner, Result
 
 from cli import cli
 from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient, MockSite
 from tests.keyrings import MemoryKeyring
+from tests.test_cli import data_dir, memory_keyring  # noqa: F401 - fixtures shared with the CLI tests
 from tests.smtp_server import SMTP_PASSWORD, SMTP_USER, SmtpServer, smtp_server
 
 
@@ -51,20 +50,8 @@ def run(args: list[str], env: dict[str, str | None] | None = None) -> Result:
 
 
 @pytest.fixture(autouse=True)
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    try:
-        yield backend
-    finally:
-        keyring.set_keyring(previous)
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)  # no .env of the developer's
-    return tmp_path / "data"
+def _in_memory_keyring(memory_keyring: MemoryKeyring) -> MemoryKeyring:
+    return memory_keyring
 
 
 # -------------------------------------------------------------------------------- guide

@@ -8,12 +8,11 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-import keyring
 import pytest
 
 from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient, MockSite
 from tests.keyrings import MemoryKeyring
-from tests.test_cli import cli_env, run
+from tests.test_cli import cli_env, memory_keyring, run  # noqa: F401 - memory_keyring is a fixture
 
 SENTINEL = DEMO_PASSWORD.encode()
 # `cancel` runs the three changing flows; `check` writes both reports and traces.
@@ -24,16 +23,6 @@ COMMANDS = [
     ["check", "--junit", "{tmp}/check.xml", "--report", "{tmp}/report"],
     ["logout"],
 ]
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    keyring.set_keyring(backend := MemoryKeyring())
-    try:
-        yield backend
-    finally:
-        keyring.set_keyring(previous)
 
 
 def everything_written(folder: Path) -> Iterator[tuple[str, bytes]]:
