@@ -18,6 +18,8 @@ from automations.errors import SessionExpired
 from automations.models import Card, Device, Subscription
 
 DATE = r"(\d{2}\.\d{2}\.\d{4})"
+# How often a reload may be overtaken by the site's own redirect before it counts as an error.
+REDIRECT_RACE_ATTEMPTS = 6
 SERVER_ERROR = re.compile(r"временно недоступен|Слишком много запросов|пошло не так", re.IGNORECASE)
 
 
@@ -84,7 +86,7 @@ class SettingsSection:
         self.wait_loaded()
 
     def reload(self) -> None:
-        for attempt in range(3):
+        for attempt in range(REDIRECT_RACE_ATTEMPTS):
             try:
                 if attempt == 0:
                     self.page.reload()
@@ -96,7 +98,7 @@ class SettingsSection:
                 # The site navigated away by itself (to /login, when the session ended), which
                 # aborts a reload; waiting for "load" could still see the old document.
                 overtaken = "ERR_ABORTED" in str(error) or "interrupted by another navigation" in str(error)
-                if not overtaken or attempt == 2:
+                if not overtaken or attempt == REDIRECT_RACE_ATTEMPTS - 1:
                     raise
         self.wait_loaded()
 
