@@ -64,6 +64,7 @@ class Results:
     machine: dict[str, str] = field(default_factory=dict)
     loads: list[tuple[str, tuple[float, float, float]]] = field(default_factory=list)
     pairs: list[tuple[Measured, Measured, bool]] = field(default_factory=list)  # cli, baseline, cli_first
+    pair_speed: list[float] = field(default_factory=list)  # calibrate() before each pair
     status: list[Measured] = field(default_factory=list)
     status_baseline: list[Measured] = field(default_factory=list)
     status_logins: int = 0
@@ -187,6 +188,7 @@ def measure_unbind(results: Results, site_url: str, admin: AdminClient, runs: in
     one_baseline()
     for n in range(1, runs + 1):
         wait_for_quiet()
+        results.pair_speed.append(calibrate())
         cli_first = n % 2 == 1
         if cli_first:
             cli_run = one_cli(n)
@@ -460,17 +462,21 @@ def report(results: Results, args: argparse.Namespace) -> str:
         f"took during a run; a pair where it took more than {DISTURBED:.0%} is listed but left out of the medians "
         "when at least three pairs remain.",
         "",
-        "| pair | first | okko-cancel s | script s | ratio | other work | okko-cancel largest process MB | whole tree MB |",
-        "|---|---|---|---|---|---|---|---|",
+        "The host's speed is not constant either (a shared virtual machine): the «host» column is the time of "
+        "a fixed Python loop just before the pair; larger is slower.",
+        "",
+        "| pair | first | okko-cancel s | script s | ratio | other work | host s | okko-cancel largest process MB | "
+        "whole tree MB |",
+        "|---|---|---|---|---|---|---|---|---|",
         *[f"| {n} | {'okko-cancel' if first else 'script'} | {c.seconds:.2f} | {b.seconds:.2f} | "
           f"{c.seconds / b.seconds:.2f} | {pair_disturbance((c, b, first)):.0%}"
-          f"{' (left out)' if (c, b, first) not in pairs else ''} | {c.largest_mb:.0f} | {c.tree_mb:.0f} |"
-          for n, (c, b, first) in enumerate(results.pairs, start=1)],
-        f"| **median** ({pairs_used}) | | **{median(cli_s):.2f}** | **{median(base_s):.2f}** | **{ratio:.2f}** | | "
+          f"{' (left out)' if (c, b, first) not in pairs else ''} | {speed:.3f} | {c.largest_mb:.0f} | {c.tree_mb:.0f} |"
+          for n, ((c, b, first), speed) in enumerate(zip(results.pairs, results.pair_speed), start=1)],
+        f"| **median** ({pairs_used}) | | **{median(cli_s):.2f}** | **{median(base_s):.2f}** | **{ratio:.2f}** | | | "
         f"{median([c.largest_mb for c, _, _ in results.pairs]):.0f} | {median([c.tree_mb for c, _, _ in results.pairs]):.0f} |",
         f"| median of all {len(results.pairs)} pairs | | {median([c.seconds for c, _, _ in results.pairs]):.2f} | "
         f"{median([b.seconds for _, b, _ in results.pairs]):.2f} | "
-        f"{median([c.seconds / b.seconds for c, b, _ in results.pairs]):.2f} | | | |",
+        f"{median([c.seconds / b.seconds for c, b, _ in results.pairs]):.2f} | | | | |",
         "",
         f"Range ({pairs_used}): okko-cancel {spread(cli_s)} s, script {spread(base_s)} s, ratio {spread(ratios)}.",
         "",
