@@ -14,10 +14,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import BrowserContext, Page
 
 from automations.browser import launch_args, locate_browser
 from automations.pages import Overlays, ProfilePage
+from automations.session import still_animations
 from automations.steps import StepLog
 from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient, MockSite, serve_mock_site
 
@@ -48,7 +49,15 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
-    return {**browser_context_args, "locale": "ru-RU", "viewport": {"width": 1280, "height": 800}}
+    return {**browser_context_args, "locale": "ru-RU", "viewport": {"width": 1280, "height": 800},
+            "reduced_motion": "reduce"}
+
+
+@pytest.fixture
+def context(context: BrowserContext) -> BrowserContext:
+    """pytest-playwright's context, with the animations stopped as the tool's own contexts have them."""
+    still_animations(context)
+    return context
 
 
 @pytest.fixture(autouse=True, scope="session")
