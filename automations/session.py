@@ -5,6 +5,9 @@ state, the overlay handlers, and the saved `session.json`."""
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -133,17 +136,46 @@ def new_page(context: BrowserContext) -> Page:
     return page
 
 
+_lent = threading.local()
+
+
+@contextmanager
+def lent_to_this_thread(playwright: Playwright, browser: Browser) -> Iterator[None]:
+    """Meanwhile, a session opened in this thread opens its context in `browser` where it
+    would otherwise start Playwright's driver and a browser (~0.8 s and ~1.1 CPU-s on 2
+    cores) for one command; one whose settings want a browser of their own (see
+    `wants_own_browser`) starts that with `playwright`. For a host that runs many commands
+    in one process: the test suite runs the CLI some sixty times. Sync Playwright objects
+    belong to the thread that made them (and a second sync Playwright cannot start there),
+    hence a thread's loan and not a global one."""
+    previous = getattr(_lent, "loan", None)
+    _lent.loan = (playwright, browser)
+    try:
+        yield
+    finally:
+        _lent.loan = previous
+
+
+def wants_own_browser(settings: Settings) -> bool:
+    """Settings that name a browser or how to drive it: those never take a lent one."""
+    return bool(settings.connect or settings.browser_path or not settings.headless or settings.slow_mo_ms)
+
+
 class BrowserSession:
     """`with BrowserSession(settings, storage_state) as session: session.page.goto(...)`
 
-    Given a `browser` (a batch worker's), it only opens a context there and closes that
-    context, not the browser."""
+    Given a `browser` (a batch worker's), or one lent to the thread, it only opens a context
+    there and closes that context, not the browser."""
 
     def __init__(self, settings: Settings, storage_state: dict[str, Any] | None = None,
                  browser: Browser | None = None) -> None:
         self.settings = settings
         self.storage_state = storage_state
         self._playwright: Playwright | None = None
+        loan: tuple[Playwright, Browser] | None = getattr(_lent, "loan", None)
+        self._lent_playwright = loan[0] if loan else None
+        if browser is None and loan and not wants_own_browser(settings):
+            browser = loan[1]
         self.browser: Browser | None = browser
         self._shared = browser is not None
         self.context: BrowserContext
@@ -152,8 +184,10 @@ class BrowserSession:
     def __enter__(self) -> BrowserSession:
         try:
             if self.browser is None:
-                self._playwright = start_playwright()
-                self.browser = start_browser(self._playwright, self.settings)
+                playwright = self._lent_playwright
+                if playwright is None:
+                    playwright = self._playwright = start_playwright()
+                self.browser = start_browser(playwright, self.settings)
             self.context = new_context(self.browser, self.settings, self.storage_state)
             self.page = new_page(self.context)
         except BaseException:

@@ -21,6 +21,18 @@ from automations.pages import Overlays, ProfilePage
 from automations.session import still_animations
 from automations.steps import StepLog
 from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient, MockSite, serve_mock_site
+from tests.commands import COMMANDS
+
+# The modules whose tests take seconds each (whole CLI runs, every flow in `check`), run
+# first: under xdist's worksteal a long test that starts last keeps one worker busy after
+# the other has run out of work, and that tail is the suite's wall time.
+LONG_MODULES = ("test_secrets.py", "test_batch.py", "test_cli.py", "test_check.py", "test_connect.py",
+                "test_cli_routes.py", "test_runner.py", "test_faults.py", "test_bad_input.py", "test_cancel.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: item.path.name not in LONG_MODULES)  # stable: file order kept otherwise
+
 
 # Short enough that a broken test fails fast, long enough for a loaded 2-core CI machine.
 EXPECT_TIMEOUT_MS = 5_000
@@ -58,6 +70,13 @@ def context(context: BrowserContext) -> BrowserContext:
     """pytest-playwright's context, with the animations stopped as the tool's own contexts have them."""
     still_animations(context)
     return context
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _command_thread() -> Iterator[None]:
+    """Closes the command thread's browser and Playwright (tests/commands.py) if a test started them."""
+    yield
+    COMMANDS.close()
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -15,15 +15,14 @@ run proves several things (the `unbind_twice` fixture).
 from __future__ import annotations
 
 import json
-import xml.etree.ElementTree as ET
 import os
 import re
 import socket
 import stat
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +33,7 @@ from click.testing import CliRunner, Result
 
 from cli import cli
 from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient, MockSite
+from tests.commands import in_command_thread
 from tests.keyrings import MemoryKeyring
 
 REPO = Path(__file__).resolve().parent.parent
@@ -56,12 +56,9 @@ def with_password(data_dir: Path, base_url: str, password: str = DEMO_PASSWORD) 
     return cli_env(data_dir, base_url, OKKO_LOGIN=DEMO_EMAIL, OKKO_PASSWORD=password)
 
 
-def run(args: list[str], env: dict[str, str | None]) -> Result:
-    """One CLI run, in a thread of its own: once any test in this process has used
-    pytest-playwright's `page`, an asyncio loop runs on the main thread, and Playwright's
-    sync API (which the CLI uses, as its own process would) refuses to start there."""
-    with ThreadPoolExecutor(max_workers=1) as thread:
-        return thread.submit(CliRunner().invoke, cli, args, env=env, catch_exceptions=False).result()
+def run(args: list[str], env: dict[str, str | None] | None = None) -> Result:
+    """One CLI run, in the command thread (see tests/commands.py)."""
+    return in_command_thread(lambda: CliRunner().invoke(cli, args, env=env, catch_exceptions=False))
 
 
 def error_line(result: Result) -> str:

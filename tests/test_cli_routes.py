@@ -16,17 +16,14 @@ from __future__ import annotations
 
 import json
 import os
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from cli import cli
 from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient, MockSite
 from tests.keyrings import MemoryKeyring
-from tests.test_cli import data_dir, memory_keyring  # noqa: F401 - fixtures shared with the CLI tests
 from tests.smtp_server import SMTP_PASSWORD, SMTP_USER, SmtpServer, smtp_server
+from tests.test_cli import data_dir, memory_keyring, run  # noqa: F401 - fixtures shared with the CLI tests
 
 
 def cli_env(data_dir: Path, base_url: str, **extra: str) -> dict[str, str | None]:
@@ -40,13 +37,6 @@ def cli_env(data_dir: Path, base_url: str, **extra: str) -> dict[str, str | None
 def smtp_env(server: SmtpServer) -> dict[str, str]:
     return {"OKKO_SMTP_HOST": server.host, "OKKO_SMTP_PORT": str(server.port), "OKKO_SMTP_USER": SMTP_USER,
             "OKKO_SMTP_PASSWORD": SMTP_PASSWORD, "OKKO_SMTP_CA_FILE": str(server.ca_file)}
-
-
-def run(args: list[str], env: dict[str, str | None] | None = None) -> Result:
-    """One CLI run, in a thread of its own: Playwright's sync API refuses the main thread
-    once pytest-playwright's asyncio loop runs there (see tests/test_cli.py)."""
-    with ThreadPoolExecutor(max_workers=1) as thread:
-        return thread.submit(CliRunner().invoke, cli, args, env=env, catch_exceptions=False).result()
 
 
 @pytest.fixture(autouse=True)

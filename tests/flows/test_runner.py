@@ -4,7 +4,6 @@ login remembered so that the same credentials are not tried again until `login` 
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
@@ -17,6 +16,7 @@ from automations.settings import Settings, load_settings
 from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient, MockSite
 from flows.runner import run_flow, verify_login
 from flows.unbind_card import unbind_cards
+from tests.commands import in_command_thread
 
 T = TypeVar("T")
 RIGHT = Credentials(DEMO_EMAIL, SecretStr(DEMO_PASSWORD))
@@ -24,9 +24,8 @@ WRONG = Credentials(DEMO_EMAIL, SecretStr("not-the-password"))
 
 
 def in_own_thread(call: Callable[[], T]) -> T:
-    """The runner starts its own Playwright; pytest-playwright's loop owns the main thread."""
-    with ThreadPoolExecutor(max_workers=1) as thread:
-        return thread.submit(call).result()
+    """The runner drives Playwright's sync API; pytest-playwright's loop owns the main thread."""
+    return in_command_thread(call)
 
 
 @pytest.fixture
