@@ -18,8 +18,8 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from typing import TypeVar
 
-from automations.browser import launch_args, locate_browser
-from automations.session import lent_to_this_thread, start_playwright
+from automations.session import lent_to_this_thread, start_browser, start_playwright
+from automations.settings import Settings
 
 T = TypeVar("T")
 
@@ -44,10 +44,7 @@ class CommandThread:
     def _start(self) -> None:
         playwright = start_playwright()
         self._resources.callback(playwright.stop)
-        choice = locate_browser(headless=True)
-        browser = playwright.chromium.launch(
-            executable_path=str(choice.executable) if choice.executable else None, args=launch_args()
-        )
+        browser = start_browser(playwright, Settings())  # launched as the CLI launches it, by default
         self._resources.callback(browser.close)
         self._resources.enter_context(lent_to_this_thread(playwright, browser))
 
