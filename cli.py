@@ -12,8 +12,8 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime
 from dataclasses import asdict
+from datetime import UTC, datetime
 from functools import partial, wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -26,24 +26,32 @@ from automations.credentials import CredentialStore, Credentials
 from automations.errors import ConfigurationError, OkkoCancelError
 from automations.models import AccountState
 from automations.output import StepPrinter, check_table, state_tables, summary_lines
+from automations.pages import SettingsSection
 from automations.reports import write_html, write_junit
 from automations.session import SavedSession
 from automations.settings import Settings, load_settings
 from automations.storage import private_dir
+from flows.auto_renew import STARTS_ON as AUTO_RENEW_STARTS_ON
 from flows.auto_renew import disable_auto_renew
+from flows.cancel import STARTS_ON as CANCEL_STARTS_ON
 from flows.cancel import cancel_everything
 from flows.check import CheckReport, run_check
 from flows.deletion import DEFAULT_REASON, DELETION_ADDRESS, request_deletion
+from flows.deletion import STARTS_ON as DELETION_STARTS_ON
 from flows.deletion import summary_lines as deletion_lines
+from flows.devices import STARTS_ON as DEVICES_STARTS_ON
 from flows.devices import sign_out_devices
 from flows.guides import LANGS, ROUTES, guide_lines, index_lines, store_guide_command, store_pointer
 from flows.guides import guide as guide_document
 from flows.login import CodeProvider
+from flows.refund import STARTS_ON as REFUND_STARTS_ON
 from flows.refund import check_refund
 from flows.refund import summary_lines as refund_lines
 from flows.report import ActionReport
 from flows.runner import RunResult, run_flow, verify_login
+from flows.status import STARTS_ON as STATUS_STARTS_ON
 from flows.status import read_state
+from flows.unbind_card import STARTS_ON as UNBIND_STARTS_ON
 from flows.unbind_card import unbind_cards
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -175,12 +183,13 @@ def confirm_change(question: str, yes: bool, dry_run: bool) -> None:
         raise click.Abort()
 
 
-def run_with_progress(settings: Settings, action: str, flow: Callable[[Any, Any], T], as_json: bool) -> RunResult[T]:
+def run_with_progress(settings: Settings, action: str, flow: Callable[[Any, Any], T], start_on: type[SettingsSection],
+                      as_json: bool) -> RunResult[T]:
     """Runs one flow with the saved or asked-for credentials, a line per step on stderr."""
     printer = StepPrinter(stderr, quiet=as_json)
     try:
         return run_flow(settings, action, flow, credentials=resolve_credentials(settings),
-                        code_provider=code_provider(settings), on_step=printer)
+                        code_provider=code_provider(settings), on_step=printer, start_on=start_on)
     finally:
         printer.close()
 
@@ -200,10 +209,11 @@ def run_action(
     settings: Settings,
     action: str,
     flow: Callable[..., ActionReport],
+    start_on: type[SettingsSection],
     as_json: bool,
     **flow_options: Any,
 ) -> None:
-    result = run_with_progress(settings, action, partial(flow, **flow_options), as_json)
+    result = run_with_progress(settings, action, partial(flow, **flow_options), start_on, as_json)
     document = {**result.value.to_dict(), "receipt": str(result.receipt) if result.receipt else None}
     print_document(document, as_json, summary_lines)
 
@@ -297,7 +307,7 @@ def status(**options: Any) -> None:
     try:
         result: RunResult[AccountState] = run_flow(
             settings, "status", read_state, credentials=resolve_credentials(settings),
-            code_provider=code_provider(settings), on_step=printer,
+            code_provider=code_provider(settings), on_step=printer, start_on=STATUS_STARTS_ON,
         )
     finally:
         printer.close()
@@ -332,7 +342,7 @@ def unbind_card(yes: bool, dry_run: bool, card: str | None, **options: Any) -> N
     """
     settings, as_json, _ = split_common(options)
     confirm_change(f"Unbind {'the card ending in ' + card if card else 'every bound card'} on {settings.site_key}?", yes, dry_run)
-    run_action(settings, "unbind-card", unbind_cards, as_json, card=card, dry_run=dry_run)
+    run_action(settings, "unbind-card", unbind_cards, UNBIND_STARTS_ON, as_json, card=card, dry_run=dry_run)
 
 
 @cli.command("disable-auto-renew")
@@ -352,7 +362,8 @@ def disable_auto_renew_command(yes: bool, dry_run: bool, subscription: str | Non
     """
     settings, as_json, _ = split_common(options)
     confirm_change(f"Turn auto-renew off for {subscription or 'every card-billed subscription'}?", yes, dry_run)
-    run_action(settings, "disable-auto-renew", disable_auto_renew, as_json, subscription=subscription, dry_run=dry_run)
+    run_action(settings, "disable-auto-renew", disable_auto_renew, AUTO_RENEW_STARTS_ON, as_json,
+               subscription=subscription, dry_run=dry_run)
 
 
 @cli.command("sign-out-devices")
@@ -370,7 +381,7 @@ def sign_out_devices_command(yes: bool, dry_run: bool, device: str | None, **opt
     """
     settings, as_json, _ = split_common(options)
     confirm_change(f"Sign out {device or 'every other device'}?", yes, dry_run)
-    run_action(settings, "sign-out-devices", sign_out_devices, as_json, device=device, dry_run=dry_run)
+    run_action(settings, "sign-out-devices", sign_out_devices, DEVICES_STARTS_ON, as_json, device=device, dry_run=dry_run)
 
 
 @cli.command()
@@ -387,7 +398,7 @@ def cancel(yes: bool, dry_run: bool, **options: Any) -> None:
     """
     settings, as_json, _ = split_common(options)
     confirm_change(f"Turn auto-renew off, unbind every card and sign out other devices on {settings.site_key}?", yes, dry_run)
-    run_action(settings, "cancel", cancel_everything, as_json, dry_run=dry_run)
+    run_action(settings, "cancel", cancel_everything, CANCEL_STARTS_ON, as_json, dry_run=dry_run)
 
 
 @cli.command()
@@ -493,7 +504,7 @@ def refund_check(**options: Any) -> None:
     """
     settings, as_json, _ = split_common(options)
     flow = partial(check_refund, window_days=settings.refund_window_days, data_dir=settings.data_dir)
-    result = run_with_progress(settings, "refund-check", flow, as_json)
+    result = run_with_progress(settings, "refund-check", flow, REFUND_STARTS_ON, as_json)
     print_document(result.value.to_dict(), as_json, refund_lines)
 
 
@@ -525,7 +536,7 @@ def deletion_request(yes: bool, dry_run: bool, sber_id: str | None, reason: str,
                        f"{DELETION_ADDRESS} through {settings.smtp_host}?", yes, dry_run)
     flow = partial(request_deletion, settings=settings, sber_id=sber_id, reason=reason, send=not dry_run,
                    eml_path=eml_path)
-    result = run_with_progress(settings, "deletion-request", flow, as_json)
+    result = run_with_progress(settings, "deletion-request", flow, DELETION_STARTS_ON, as_json)
     print_document(result.value.to_dict(), as_json, deletion_lines)
 
 
@@ -560,7 +571,7 @@ def batch(accounts_csv: Path, command: str, yes: bool, dry_run: bool, workers: i
 
     settings, as_json, _ = split_common(options)
     accounts = read_accounts(accounts_csv)
-    changes = COMMANDS[command][1]
+    changes = COMMANDS[command].changes
     if changes:
         confirm_change(f"Run {command} on {len(accounts)} accounts on {settings.site_key}?", yes, dry_run)
     summary = summary_path or settings.data_dir / "batch" / f"{accounts_csv.stem}-{command}.csv"
@@ -624,7 +635,8 @@ def demo(scenario: str, variant: str, headed: bool, slow_mo_ms: int | None, data
             return report
 
         try:
-            result = run_flow(settings, "cancel", cancel_then_read, credentials=credentials, on_step=printer)
+            result = run_flow(settings, "cancel", cancel_then_read, credentials=credentials, on_step=printer,
+                              start_on=CANCEL_STARTS_ON)
         finally:
             printer.close()
         for line in summary_lines(result.value.to_dict()):

@@ -15,6 +15,8 @@ from flows.report import ActionReport
 from flows.resilience import change_with_read_back, load
 
 ACTION = "disable-auto-renew"
+# The section the flow opens first: a run opens the settings there (see run_flow).
+STARTS_ON = SubscriptionsPage
 SURVEY_ANSWER = "Другое"
 # Retention offer, survey, confirmation; a site that adds one more step still fits.
 MAX_DIALOGS = 5
@@ -60,7 +62,7 @@ def disable_auto_renew(
 ) -> ActionReport:
     subscriptions = SubscriptionsPage(page)
     with steps.step("Открыть «Подписки»"):
-        load(subscriptions, subscriptions.open_from_menu)
+        load(subscriptions, subscriptions.open_from_menu_unless_shown)
         before = subscriptions.subscriptions()
     chosen = [s for s in before if subscription is None or s.name.casefold() == subscription.strip().casefold()]
     if subscription and not chosen:

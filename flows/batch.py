@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from playwright.sync_api import Browser
 from playwright.sync_api import Error as PlaywrightError
@@ -41,9 +41,11 @@ from automations.credentials import REJECTED_FILE, Credentials
 from automations.errors import ConfigurationError, LoginRejected, OkkoCancelError
 from automations.evidence import write_receipt
 from automations.models import AccountState
+from automations.pages import SettingsSection
 from automations.session import start_browser, start_playwright
 from automations.settings import Settings
 from automations.storage import private_dir
+from flows import auto_renew, cancel, devices, status, unbind_card
 from flows.auto_renew import disable_auto_renew
 from flows.cancel import cancel_everything
 from flows.devices import sign_out_devices
@@ -59,13 +61,18 @@ SUMMARY_COLUMNS = ("account", "command", "outcome", "exit_code", "seconds", "rec
 FINISHED = {"done", "already_done", "ok"}
 MAX_WORKERS = 32
 
-# command -> (flow, whether it changes the account)
-COMMANDS: dict[str, tuple[Callable[..., Any], bool]] = {
-    "status": (read_state, False),
-    "unbind-card": (unbind_cards, True),
-    "disable-auto-renew": (disable_auto_renew, True),
-    "sign-out-devices": (sign_out_devices, True),
-    "cancel": (cancel_everything, True),
+class BatchCommand(NamedTuple):
+    flow: Callable[..., Any]
+    changes: bool  # whether it changes the account
+    start_on: type[SettingsSection]  # the section the flow opens first
+
+
+COMMANDS: dict[str, BatchCommand] = {
+    "status": BatchCommand(read_state, False, status.STARTS_ON),
+    "unbind-card": BatchCommand(unbind_cards, True, unbind_card.STARTS_ON),
+    "disable-auto-renew": BatchCommand(disable_auto_renew, True, auto_renew.STARTS_ON),
+    "sign-out-devices": BatchCommand(sign_out_devices, True, devices.STARTS_ON),
+    "cancel": BatchCommand(cancel_everything, True, cancel.STARTS_ON),
 }
 
 
@@ -222,13 +229,13 @@ def run_account(
     code_provider: CodeProvider | None = None,
 ) -> AccountResult:
     """One account, start to finish, never raising for the account's own failure."""
-    flow, changes = COMMANDS[command]
+    flow, changes, start_on = COMMANDS[command]
     options: dict[str, Any] = {"dry_run": dry_run} if changes else {}
     account_settings = settings.model_copy(update={"data_dir": settings.data_dir / ACCOUNTS_DIR / account_slug(account.login)})
     started = time.perf_counter()
     try:
         result = run_flow(account_settings, command, partial(flow, **options), credentials=account.credentials,
-                          code_provider=code_provider, browser=browser)
+                          code_provider=code_provider, browser=browser, start_on=start_on)
         receipt = result.receipt
         if receipt is None and isinstance(result.value, AccountState):
             receipt = write_receipt(account_settings.data_dir, command,

@@ -6,12 +6,15 @@ from __future__ import annotations
 from playwright.sync_api import Page
 
 from automations.steps import StepLog
+from flows import auto_renew
 from flows.auto_renew import disable_auto_renew
 from flows.devices import sign_out_devices
 from flows.report import ActionReport
 from flows.unbind_card import unbind_cards
 
 ACTION = "cancel"
+# It begins by turning auto-renew off.
+STARTS_ON = auto_renew.STARTS_ON
 
 
 def cancel_everything(page: Page, steps: StepLog, *, dry_run: bool = False) -> ActionReport:

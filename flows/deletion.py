@@ -30,6 +30,8 @@ from flows.guides import store_pointer
 from flows.resilience import load
 
 ACTION = "deletion-request"
+# The section the flow opens first: a run opens the settings there (see run_flow).
+STARTS_ON = SubscriptionsPage
 DELETION_ADDRESS = "mail@okko.tv"
 SUBJECT = "Удаление аккаунта"
 DEFAULT_REASON = "Больше не пользуюсь сервисом."
@@ -185,7 +187,7 @@ def request_deletion(page: Page, steps: StepLog, *, settings: Settings, sber_id:
     screenshot shows the profile page."""
     subscriptions, profile = SubscriptionsPage(page), ProfilePage(page)
     with steps.step("Открыть «Подписки»"):
-        load(subscriptions, subscriptions.open_from_menu)
+        load(subscriptions, subscriptions.open_from_menu_unless_shown)
         subs = subscriptions.subscriptions()
     with steps.step("Открыть «Профиль»"):
         load(profile, profile.open_from_menu)

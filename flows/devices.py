@@ -13,6 +13,8 @@ from flows.report import ActionReport
 from flows.resilience import change_with_read_back, load
 
 ACTION = "sign-out-devices"
+# The section the flow opens first: a run opens the settings there (see run_flow).
+STARTS_ON = DevicesPage
 
 
 def _sign_out(devices: DevicesPage, names: list[str], bulk: bool) -> bool:
@@ -35,7 +37,7 @@ def _are_signed_out(devices: DevicesPage, names: list[str]) -> bool:
 def sign_out_devices(page: Page, steps: StepLog, *, device: str | None = None, dry_run: bool = False) -> ActionReport:
     devices = DevicesPage(page)
     with steps.step("Открыть «Устройства»"):
-        load(devices, devices.open_from_menu)
+        load(devices, devices.open_from_menu_unless_shown)
         before = devices.devices()
     others = [d for d in before if not d.current]
     if device is not None:

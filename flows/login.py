@@ -9,7 +9,7 @@ from playwright.sync_api import Page
 
 from automations.credentials import Credentials
 from automations.errors import FlowFailed, HumanNeeded, LoginRejected
-from automations.pages import LoginOutcome, LoginPage, ProfilePage
+from automations.pages import LoginOutcome, LoginPage, ProfilePage, SettingsSection
 from automations.steps import StepLog
 
 # Given the e-mail the site sent the code to; returns the code, or None when nobody can say.
@@ -18,13 +18,28 @@ CodeProvider = Callable[[str], str | None]
 HUMAN_WAIT_MS = 5 * 60 * 1000
 
 
-def open_settings(page: Page, steps: StepLog) -> bool:
-    """Opens /settings; True when the site wants a login first."""
-    profile, login = ProfilePage(page), LoginPage(page)
+def open_settings(page: Page, steps: StepLog, start_on: type[SettingsSection] | None = None) -> bool:
+    """Opens the settings, at the section `start_on` when given: a flow that begins there is
+    spared a page load (about 0.2 s). True when the site wants a login first."""
     with steps.step("Открыть настройки"):
+        page.goto(start_on.PATH if start_on else "/settings")
+        wait_for_settings(page, start_on)
+    return LoginPage(page).is_open()
+
+
+def wait_for_settings(page: Page, start_on: type[SettingsSection] | None = None) -> None:
+    """Waits for the settings (or the login page) to show. When the section `start_on` is not
+    where its address leads (the site moved it), the settings open at their front door, so
+    that the flow looks for the section in the menu and names what it did not find there."""
+    profile, login = ProfilePage(page), LoginPage(page)
+    front_door = profile.heading.or_(login.heading).or_(login.captcha)
+    if start_on is not None:
+        landing = start_on(page).heading.or_(login.heading).or_(login.captcha)
+        landing.or_(page.get_by_role("heading", level=1)).first.wait_for()
+        if landing.first.is_visible():
+            return
         page.goto("/settings")
-        profile.heading.or_(login.heading).or_(login.captcha).first.wait_for()
-    return login.is_open()
+    front_door.first.wait_for()
 
 
 def _raise_for(outcome: LoginOutcome, page: LoginPage, credentials: Credentials) -> None:
@@ -85,18 +100,25 @@ def ensure_signed_in(
     *,
     code_provider: CodeProvider | None = None,
     headed: bool = False,
+    start_on: type[SettingsSection] | None = None,
 ) -> bool:
-    """Leaves the page on the settings; True when a fresh login was needed (and done)."""
-    if not open_settings(page, steps):
+    """Leaves the page on the settings (at `start_on`, when given); True when a fresh login
+    was needed (and done)."""
+    if not open_settings(page, steps, start_on):
         return False
     if credentials is None:
         raise LoginRejected("the saved session has expired and no credentials are saved: run `okko-cancel login`")
     sign_in(page, steps, credentials, code_provider=code_provider, headed=headed)
+    back_in_settings(page, steps, start_on)
+    return True
+
+
+def back_in_settings(page: Page, steps: StepLog, start_on: type[SettingsSection] | None = None) -> None:
+    """After a login: the settings again, where the flow starts."""
     if urlsplit(page.url).path.startswith("/settings"):
         # The login's `next` brought the page back to the settings: loading them again
         # would only cost time (about a page load on every fresh login).
         with steps.step("Открыть настройки"):
-            ProfilePage(page).heading.or_(LoginPage(page).heading).first.wait_for()
+            wait_for_settings(page, start_on)
     else:
-        open_settings(page, steps)
-    return True
+        open_settings(page, steps, start_on)

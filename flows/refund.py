@@ -30,6 +30,8 @@ from flows.guides import HOTLINE, store_guide_command
 from flows.resilience import load
 
 ACTION = "refund-check"
+# The section the flow opens first: a run opens the settings there (see run_flow).
+STARTS_ON = ProfilePage
 DEFAULT_WINDOW_DAYS = 3
 PAYMENT_SLACK_DAYS = 7
 PAID = "Оплачено"
@@ -245,7 +247,7 @@ def check_refund(page: Page, steps: StepLog, *, today: date | None = None,
     today = today or date.today()
     profile, subscriptions, payments_page = ProfilePage(page), SubscriptionsPage(page), PaymentsPage(page)
     with steps.step("Открыть «Профиль»"):
-        load(profile, profile.open_from_menu)
+        load(profile, profile.open_from_menu_unless_shown)
         account = profile.contacts()
     with steps.step("Открыть «Подписки»"):
         load(subscriptions, subscriptions.open_from_menu)

@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, BrowserContext, Page
 from automations.credentials import Credentials, RejectedLogin
 from automations.errors import FlowFailed, LoginRejected, OkkoCancelError, SessionExpired, SiteUnreachable
 from automations.evidence import write_receipt
+from automations.pages import SettingsSection
 from automations.session import BrowserSession, SavedSession
 from automations.settings import Settings
 from automations.steps import StepLog, StepRecord
@@ -51,13 +52,16 @@ def run_flow(
     on_step: OnStep | None = None,
     keep_receipt: bool = True,
     browser: Browser | None = None,
+    start_on: type[SettingsSection] | None = None,
 ) -> RunResult[T]:
-    """`browser`: run in a new context of this browser (a batch worker's) instead of a browser of its own."""
+    """`browser`: run in a new context of this browser (a batch worker's) instead of a browser of its own.
+    `start_on`: the section the flow opens first, where the run opens the settings (the flow's
+    first step then finds it shown); None opens them at their front door."""
     saved = SavedSession(settings.data_dir, settings.site_key, credentials.login if credentials else None)
     with BrowserSession(settings, saved.load(), browser=browser) as session:
         page = session.page
         steps = StepLog(on_step=on_step or (lambda record, done: None), url=lambda: page.url)
-        fresh = sign_in_once(settings, page, steps, credentials, code_provider)
+        fresh = sign_in_once(settings, page, steps, credentials, code_provider, start_on)
         if fresh:
             saved.save(session.context)
         trace_path: Path | None = None
@@ -73,7 +77,7 @@ def run_flow(
                 # One fresh login per run, then the flow again from the start: it reads the
                 # state first, so what was already done is not done twice.
                 with _untraced(session.context, settings.trace):
-                    relogin(settings, page, steps, credentials, code_provider)
+                    relogin(settings, page, steps, credentials, code_provider, start_on)
                 saved.save(session.context)
                 value = flow(page, steps)
         except (FlowFailed, SiteUnreachable) as error:
@@ -117,6 +121,7 @@ def sign_in_once(
     steps: StepLog,
     credentials: Credentials | None,
     code_provider: CodeProvider | None,
+    start_on: type[SettingsSection] | None = None,
 ) -> bool:
     """`ensure_signed_in`, refusing credentials the site rejected before and remembering a
     rejection: a wrong saved password must not be tried again every morning until the
@@ -125,7 +130,8 @@ def sign_in_once(
     if credentials is not None:
         marker.refuse_if_rejected(credentials.login)
     try:
-        return ensure_signed_in(page, steps, credentials, code_provider=code_provider, headed=not settings.headless)
+        return ensure_signed_in(page, steps, credentials, code_provider=code_provider, headed=not settings.headless,
+                                start_on=start_on)
     except LoginRejected as error:
         if credentials is not None:
             marker.record(credentials.login, str(error))
@@ -133,7 +139,12 @@ def sign_in_once(
 
 
 def relogin(
-    settings: Settings, page: Page, steps: StepLog, credentials: Credentials, code_provider: CodeProvider | None
+    settings: Settings,
+    page: Page,
+    steps: StepLog,
+    credentials: Credentials,
+    code_provider: CodeProvider | None,
+    start_on: type[SettingsSection] | None = None,
 ) -> None:
     marker = RejectedLogin(settings.data_dir, settings.site_key)
     try:
@@ -141,7 +152,7 @@ def relogin(
     except LoginRejected as error:
         marker.record(credentials.login, str(error))
         raise
-    open_settings(page, steps)
+    open_settings(page, steps, start_on)
 
 
 def verify_login(

@@ -9,11 +9,14 @@ from automations.pages import DevicesPage, PaymentsPage, SubscriptionsPage
 from automations.steps import StepLog
 from flows.resilience import load
 
+# The section read_state opens first: a run opens the settings there (see run_flow).
+STARTS_ON = SubscriptionsPage
+
 
 def read_state(page: Page, steps: StepLog) -> AccountState:
     subscriptions, payments, devices = SubscriptionsPage(page), PaymentsPage(page), DevicesPage(page)
     with steps.step("Открыть «Подписки»"):
-        load(subscriptions, subscriptions.open_from_menu)
+        load(subscriptions, subscriptions.open_from_menu_unless_shown)
         subs = subscriptions.subscriptions()
     with steps.step("Открыть «Оплата услуг»"):
         load(payments, payments.open_from_menu)

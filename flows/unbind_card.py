@@ -13,6 +13,8 @@ from flows.report import ActionReport
 from flows.resilience import change_with_read_back, load
 
 ACTION = "unbind-card"
+# The section the flow opens first: a run opens the settings there (see run_flow).
+STARTS_ON = PaymentsPage
 
 
 def _unbind(payments: PaymentsPage, label: str) -> bool:
@@ -32,7 +34,7 @@ def _is_unbound(payments: PaymentsPage, label: str) -> bool:
 def unbind_cards(page: Page, steps: StepLog, *, card: str | None = None, dry_run: bool = False) -> ActionReport:
     payments = PaymentsPage(page)
     with steps.step("Открыть «Оплата услуг»"):
-        load(payments, payments.open_from_menu)
+        load(payments, payments.open_from_menu_unless_shown)
         before = payments.cards()
     targets = [c for c in before if card is None or c.last4 == card.strip()[-4:]]
     if card and not targets:

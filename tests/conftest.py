@@ -120,6 +120,14 @@ def signed_in_page(consented_page: Page, site: AdminClient) -> Page:
 
 
 @pytest.fixture
+def loaded(page: Page) -> list[str]:
+    """Every page (document) the test's page loads, as path and query, redirects included."""
+    paths: list[str] = []
+    page.on("request", lambda r: paths.append(r.url.split("/", 3)[3]) if r.resource_type == "document" else None)
+    return paths
+
+
+@pytest.fixture
 def steps(page: Page) -> StepLog:
     """A flow's step log, as the CLI would pass it (without printing)."""
     return StepLog(url=lambda: page.url)

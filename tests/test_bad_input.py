@@ -84,7 +84,7 @@ CASES = {
     "malformed base URL": Case(["status"], 2, "Error: bad setting base_url (OKKO_BASE_URL or --base-url): must be an "
                                "http(s) URL such as https://okko.tv", env={"OKKO_BASE_URL": "okko.tv"}),
     "unreachable host": Case(["status"], 4, r"^Error: the site could not be reached during 'Открыть настройки': "
-                             r"Page\.goto: net::ERR_CONNECTION_REFUSED at http://127\.0\.0\.1:\d+/settings$",
+                             r"Page\.goto: net::ERR_CONNECTION_REFUSED at http://127\.0\.0\.1:\d+/settings/subscriptions$",
                              env={"OKKO_BASE_URL": "CLOSED"}),
     "missing credentials": Case(["status"], 2, "Error: no saved credentials for {host}: run `okko-cancel login` on a "
                                 "terminal, or set OKKO_LOGIN and OKKO_PASSWORD", signed_in=False),

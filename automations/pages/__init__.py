@@ -4,7 +4,8 @@ No assertions and no base URL: paths are relative to the browser context's base 
 
 from automations.pages.common import Header, Overlays
 from automations.pages.login import LoginOutcome, LoginPage
-from automations.pages.settings import DevicesPage, PaymentsPage, ProfilePage, SettingsMenu, SubscriptionsPage
+from automations.pages.settings import (DevicesPage, PaymentsPage, ProfilePage, SettingsMenu, SettingsSection,
+                                         SubscriptionsPage)
 
 __all__ = [
     "DevicesPage",
@@ -15,5 +16,6 @@ __all__ = [
     "PaymentsPage",
     "ProfilePage",
     "SettingsMenu",
+    "SettingsSection",
     "SubscriptionsPage",
 ]

@@ -20,6 +20,7 @@ from automations.credentials import Credentials
 from automations.errors import HumanNeeded, LoginRejected
 from automations.steps import StepLog
 from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient
+from automations.pages import PaymentsPage
 from flows.login import ensure_signed_in, sign_in
 
 CODE_EMAIL = "code@okko.test"
@@ -139,6 +140,39 @@ def test_ensure_signed_in_keeps_a_live_session(site: AdminClient, signed_in_page
     assert fresh is False
     expect(signed_in_page.get_by_role("heading", name="Профиль", level=1)).to_be_visible()
     assert "login_ok" not in site.event_types(since)
+
+
+def test_a_live_session_opens_the_settings_at_the_starting_section_in_one_page_load(
+    site: AdminClient, signed_in_page: Page, steps: StepLog, loaded: list[str]
+) -> None:
+    fresh = ensure_signed_in(signed_in_page, steps, creds(), start_on=PaymentsPage)
+
+    assert fresh is False
+    expect(signed_in_page.get_by_role("heading", name="Оплата услуг", level=1)).to_be_visible()
+    assert loaded == ["settings/payments"]
+
+
+def test_a_login_comes_back_to_the_starting_section_without_the_front_door(
+    site: AdminClient, consented_page: Page, steps: StepLog, loaded: list[str]
+) -> None:
+    fresh = ensure_signed_in(consented_page, steps, creds(), start_on=PaymentsPage)
+
+    assert fresh is True
+    expect(consented_page.get_by_role("heading", name="Оплата услуг", level=1)).to_be_visible()
+    assert loaded[0] == "settings/payments" and loaded[-1] == "settings/payments"
+    assert not [path for path in loaded if path.startswith("settings/profile")]
+    assert site.event_types().count("login_ok") == 1
+
+
+@pytest.mark.variant("breaking")
+def test_a_starting_section_the_site_moved_opens_the_settings_at_their_front_door(
+    site: AdminClient, signed_in_page: Page, steps: StepLog
+) -> None:
+    fresh = ensure_signed_in(signed_in_page, steps, creds(), start_on=PaymentsPage)
+
+    assert fresh is False
+    expect(signed_in_page.get_by_role("heading", name="Профиль", level=1)).to_be_visible()
+    assert [record.outcome for record in steps.records] == ["ok"]
 
 
 @pytest.mark.parametrize(("password", "accepted"), [(DEMO_PASSWORD, True), (WRONG_PASSWORD, False)])

@@ -11,7 +11,8 @@ from playwright.sync_api import Page
 
 from automations.steps import StepLog
 from fixtures import AdminClient
-from flows.status import read_state
+from flows.login import open_settings
+from flows.status import STARTS_ON, read_state
 
 
 @pytest.mark.parametrize(
@@ -39,3 +40,16 @@ def test_read_state_matches_the_site(site: AdminClient, settings_page: Page, ste
     assert [s.outcome for s in steps.records] == ["ok", "ok", "ok"]
     assert site.events() == events_before
     assert site.account() == account
+
+
+def test_a_run_started_on_the_first_section_loads_each_section_once(
+    site: AdminClient, signed_in_page: Page, steps: StepLog, loaded: list[str]
+) -> None:
+    account = site.account()
+    open_settings(signed_in_page, steps, STARTS_ON)
+
+    state = read_state(signed_in_page, steps)
+
+    assert loaded == ["settings/subscriptions", "settings/payments", "settings/devices"]
+    assert [s.name for s in state.subscriptions] == [s["name"] for s in account["subscriptions"]]
+    assert [c.label for c in state.cards] == [c["label"] for c in account["cards"]]
