@@ -12,7 +12,6 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable
-from dataclasses import asdict
 from datetime import UTC, datetime
 from functools import partial, wraps
 from pathlib import Path

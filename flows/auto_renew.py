@@ -12,7 +12,7 @@ from automations.pages import SubscriptionsPage
 from automations.steps import StepLog
 from flows.guides import store_pointer
 from flows.report import ActionReport
-from flows.resilience import change_with_read_back, load
+from flows.resilience import load
 
 ACTION = "disable-auto-renew"
 # The section the flow opens first: a run opens the settings there (see run_flow).
