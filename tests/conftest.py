@@ -17,10 +17,11 @@ import pytest
 from playwright.sync_api import BrowserContext, Page
 
 from automations.browser import launch_args, locate_browser
-from automations.pages import Overlays, ProfilePage
+from automations.pages import Overlays, SettingsSection
 from automations.session import still_animations
 from automations.steps import StepLog
 from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient, MockSite, serve_mock_site
+from flows.login import open_settings
 from tests.commands import COMMANDS
 
 # The modules whose tests take seconds each (whole CLI runs, every flow in `check`), run
@@ -134,9 +135,15 @@ def steps(page: Page) -> StepLog:
 
 
 @pytest.fixture
-def settings_page(signed_in_page: Page) -> Page:
-    """Signed in and on /settings, where every flow starts (as after `ensure_signed_in`)."""
-    signed_in_page.goto("/settings")
-    ProfilePage(signed_in_page).wait_loaded()
+def start_on() -> type[SettingsSection] | None:
+    """Where `settings_page` opens the settings: at their front door, unless a test module
+    names the section its flow starts on (the flow's STARTS_ON, as a run does)."""
+    return None
+
+
+@pytest.fixture
+def settings_page(signed_in_page: Page, start_on: type[SettingsSection] | None) -> Page:
+    """Signed in and on the settings, where a run leaves the page for its flow (`open_settings`)."""
+    open_settings(signed_in_page, StepLog(), start_on)
     Overlays(signed_in_page).dismiss_automatically()
     return signed_in_page

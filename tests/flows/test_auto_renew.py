@@ -15,9 +15,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from automations.errors import ConfigurationError
+from automations.pages import SettingsSection
 from automations.steps import StepLog
 from fixtures import AdminClient
-from flows.auto_renew import disable_auto_renew
+from flows.auto_renew import STARTS_ON, disable_auto_renew
 
 # Records the title of every modal the page opens, across the flow's reloads (sessionStorage).
 RECORD_DIALOGS = """
@@ -31,6 +32,12 @@ RECORD_DIALOGS = """
   };
 })();
 """
+
+
+@pytest.fixture
+def start_on() -> type[SettingsSection]:
+    """Runs of this flow open the settings at its first section: so do its tests."""
+    return STARTS_ON
 
 
 def last_event_id(site: AdminClient) -> int:
@@ -72,6 +79,7 @@ def test_second_run_is_already_done(site: AdminClient, settings_page: Page, step
 
 def test_dry_run_walks_every_dialog_and_changes_nothing(site: AdminClient, settings_page: Page, steps: StepLog) -> None:
     settings_page.add_init_script(RECORD_DIALOGS)
+    settings_page.reload()  # the recorder runs from the next document on
     before = site.account()["subscriptions"]
     since = last_event_id(site)
 

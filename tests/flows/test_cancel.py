@@ -6,11 +6,19 @@ order (read from the admin event log), and a second run that changes nothing.
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import Page
 
+from automations.pages import SettingsSection
 from automations.steps import StepLog
 from fixtures import AdminClient
-from flows.cancel import cancel_everything
+from flows.cancel import STARTS_ON, cancel_everything
+
+
+@pytest.fixture
+def start_on() -> type[SettingsSection]:
+    """Runs of this flow open the settings at its first section: so do its tests."""
+    return STARTS_ON
 
 
 def last_event_id(site: AdminClient) -> int:

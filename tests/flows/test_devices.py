@@ -13,11 +13,18 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from automations.errors import ConfigurationError
+from automations.pages import SettingsSection
 from automations.steps import StepLog
 from fixtures import AdminClient
-from flows.devices import sign_out_devices
+from flows.devices import STARTS_ON, sign_out_devices
 
 OTHERS = ["Samsung Smart TV", "iPhone 13", "Chrome, Windows"]
+
+
+@pytest.fixture
+def start_on() -> type[SettingsSection]:
+    """Runs of this flow open the settings at its first section: so do its tests."""
+    return STARTS_ON
 
 
 def last_event_id(site: AdminClient) -> int:

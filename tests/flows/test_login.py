@@ -18,9 +18,9 @@ from pydantic import SecretStr
 
 from automations.credentials import Credentials
 from automations.errors import HumanNeeded, LoginRejected
+from automations.pages import PaymentsPage
 from automations.steps import StepLog
 from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient
-from automations.pages import PaymentsPage
 from flows.login import ensure_signed_in, sign_in
 
 CODE_EMAIL = "code@okko.test"

@@ -18,17 +18,25 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
+from automations.pages import SettingsSection
 from automations.steps import StepLog
 from fixtures import AdminClient
 from flows.refund import (
     JUST_BEGUN,
     NOT_BEGUN,
+    STARTS_ON,
     STORE_BILLED,
     TOO_LATE,
     check_refund,
     period_of,
     refund_rule,
 )
+
+
+@pytest.fixture
+def start_on() -> type[SettingsSection]:
+    """Runs of this flow open the settings at its first section: so do its tests."""
+    return STARTS_ON
 
 
 def expected_start(site: AdminClient, name: str) -> date:

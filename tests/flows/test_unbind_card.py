@@ -13,9 +13,16 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from automations.errors import ConfigurationError
+from automations.pages import SettingsSection
 from automations.steps import StepLog
 from fixtures import AdminClient
-from flows.unbind_card import unbind_cards
+from flows.unbind_card import STARTS_ON, unbind_cards
+
+
+@pytest.fixture
+def start_on() -> type[SettingsSection]:
+    """Runs of this flow open the settings at its first section: so do its tests."""
+    return STARTS_ON
 
 
 def last_event_id(site: AdminClient) -> int:
