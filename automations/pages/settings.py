@@ -171,7 +171,6 @@ class SubscriptionsPage(SettingsSection):
         self.retention_dialog = self.dialog(re.compile(r"^Подождите"))
         self.survey_dialog = self.dialog(re.compile(r"Почему"))
         self.confirm_dialog = self.dialog("Вы уверены?")
-        self.any_dialog = page.get_by_role("dialog")
 
     def card(self, name: str) -> Locator:
         return _cards(self.page, name)
@@ -221,10 +220,6 @@ class SubscriptionsPage(SettingsSection):
 
     def keep_subscription(self) -> None:
         self.confirm_dialog.get_by_role("button", name="Оставить подписку").click()
-
-    def current_dialog(self) -> Locator:
-        self.any_dialog.first.wait_for()
-        return self.any_dialog.first
 
 
 class PaymentsPage(SettingsSection):
