@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import psutil
+from flask import Flask, Response
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -74,6 +75,7 @@ class Results:
     batch_workers: int = 0
     batch_verified: str = ""
     batch_site_cpu: float = 0.0  # CPU-seconds of this process (the mock site) during the batch
+    batch_pages: float = 0.0  # HTML pages the site served per account during the batch
     one_by_one: list[Measured] = field(default_factory=list)
     one_by_one_site_cpu: float = 0.0
     profile: dict[str, Any] = field(default_factory=dict)
@@ -253,18 +255,33 @@ def cancelled(account: dict[str, Any]) -> bool:
             and not seeded_devices & {d["name"] for d in account["devices"]})
 
 
+class PageCounter:
+    """Counts the HTML pages the site serves (redirects left out): what a flow's rendering costs
+    scales with them. Registered before the site answers its first request (Flask's rule)."""
+
+    def __init__(self, app: Flask) -> None:
+        self.pages = 0
+        app.after_request(self._count)
+
+    def _count(self, response: Response) -> Response:
+        if response.status_code == 200 and response.mimetype == "text/html":
+            self.pages += 1
+        return response
+
+
 def measure_batch(results: Results, site_url: str, admin: AdminClient, accounts: int, workers: int,
-                  one_by_one: int, work: Path) -> None:
+                  one_by_one: int, work: Path, pages: PageCounter) -> None:
     accounts_csv = work / "accounts.csv"
     logins = write_accounts(accounts_csv, accounts)
     admin.reset("crowd", accounts=accounts)
     data = work / "batch"
     say(f"batch: {accounts} accounts, cancel, {workers} workers")
     wait_for_quiet()
-    site_cpu = own_cpu()
+    site_cpu, pages_before = own_cpu(), pages.pages
     measured = run([*CLI, "batch", str(accounts_csv), "cancel", "--yes", "--workers", str(workers)],
                    base_env(data, site_url), REPO, timeout_s=3600)
     results.batch_site_cpu = own_cpu() - site_cpu
+    results.batch_pages = (pages.pages - pages_before) / accounts
     checked(measured, "batch cancel")
     state = {a["email"]: a for a in admin.state()["accounts"]}
     done = sum(cancelled(state[login]) for login in logins)
@@ -272,7 +289,7 @@ def measure_batch(results: Results, site_url: str, admin: AdminClient, accounts:
     results.batch, results.batch_accounts, results.batch_workers = measured, accounts, workers
     results.batch_verified = (f"{done} of {accounts} accounts cancelled as read from the site's admin API; "
                               f"summary: {sum(r['outcome'] == 'done' for r in summary)} done")
-    say(f"  {measured.seconds:.1f} s; {results.batch_verified}")
+    say(f"  {measured.seconds:.1f} s, {results.batch_pages:.1f} pages per account; {results.batch_verified}")
     if done != accounts:
         raise SystemExit("batch: not every account was cancelled")
 
@@ -531,7 +548,7 @@ def report(results: Results, args: argparse.Namespace) -> str:
         "",
         f"A batch saves each account the process start-up, Playwright's driver and the browser launch "
         f"({single_cpu - batch_cpu:.2f} CPU-s of {single_cpu:.2f}); what is left, a fresh context that logs in and "
-        f"loads eight pages, is CPU work on {cores} cores. So the batch cannot beat {cores} × "
+        f"loads {results.batch_pages:.0f} pages, is CPU work on {cores} cores. So the batch cannot beat {cores} × "
         f"{sum(single_s) / len(single_s):.2f} s / {batch_cpu:.2f} CPU-s = **{ceiling:.1f}×** here, however many "
         "workers run; it reaches "
         f"{speedup / ceiling:.0%} of that.",
@@ -559,6 +576,7 @@ def main() -> int:
     results = Results(machine=machine())
     results.note_load("start")
     with tempfile.TemporaryDirectory(prefix="okko-bench-") as temp, serve_mock_site("default") as site:
+        pages = PageCounter(site.app)
         work = Path(temp)
         admin = AdminClient(site.url)
         started = time.perf_counter()
@@ -574,7 +592,7 @@ def main() -> int:
             measure_check(results, args.check_runs, work)
         results.note_load("middle")
         if "batch" in parts:
-            measure_batch(results, site.url, admin, args.accounts, args.workers, args.one_by_one, work)
+            measure_batch(results, site.url, admin, args.accounts, args.workers, args.one_by_one, work, pages)
         results.note_load("end")
         say(f"done in {time.perf_counter() - started:.0f} s")
     if parts != set(PARTS):
