@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Page, expect
+from pydantic import SecretStr
 
+from automations.credentials import Credentials
 from automations.errors import ConfigurationError
 from automations.pages import SettingsSection
 from automations.steps import StepLog
-from fixtures import AdminClient
+from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient
 from flows.auto_renew import STARTS_ON, disable_auto_renew
+from flows.login import ensure_signed_in
 
 # Records the title of every modal the page opens, across the flow's reloads (sessionStorage).
 RECORD_DIALOGS = """
@@ -154,3 +157,18 @@ def test_waits_for_each_change_before_moving_on(site: AdminClient, settings_page
 
     assert sorted(report.changed) == ["Оптимум", "Оптимум + Амедиатека"]
     assert renewing(site) == {"Оптимум": False, "Премиум": True, "Оптимум + Амедиатека": False}
+
+
+def test_a_run_that_logs_in_reads_its_first_section_only_once_it_has_loaded(
+    site: AdminClient, consented_page: Page, steps: StepLog
+) -> None:
+    # The login sends the page back to the section, whose heading shows while its stylesheet
+    # is still on the way; until it arrives the loading skeleton has no size and looks gone,
+    # and a section read then looked empty: "nothing to do", with auto-renew still on.
+    site.set_faults(latency_ms=400, latency_path="/static/style.css")
+    ensure_signed_in(consented_page, steps, Credentials(DEMO_EMAIL, SecretStr(DEMO_PASSWORD)), start_on=STARTS_ON)
+
+    report = disable_auto_renew(consented_page, steps)
+
+    assert report.changed == ["Оптимум"]
+    assert [s["auto_renew"] for s in site.account()["subscriptions"]] == [False]
