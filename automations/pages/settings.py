@@ -20,6 +20,8 @@ from automations.models import Card, Device, Subscription
 DATE = r"(\d{2}\.\d{2}\.\d{4})"
 # How often a reload may be overtaken by the site's own redirect before it counts as an error.
 REDIRECT_RACE_ATTEMPTS = 6
+# How Playwright says that a reload lost that race.
+OVERTAKEN = ("ERR_ABORTED", "interrupted by another navigation", "Not attached to an active page")
 SERVER_ERROR = re.compile(r"временно недоступен|Слишком много запросов|пошло не так", re.IGNORECASE)
 
 
@@ -109,8 +111,9 @@ class SettingsSection:
                 break
             except PlaywrightError as error:
                 # The site navigated away by itself (to /login, when the session ended), which
-                # aborts a reload; waiting for "load" could still see the old document.
-                overtaken = "ERR_ABORTED" in str(error) or "interrupted by another navigation" in str(error)
+                # aborts a reload, or left the page the reload was sent to ("not attached");
+                # waiting for "load" could still see the old document.
+                overtaken = any(sign in str(error) for sign in OVERTAKEN)
                 if not overtaken or attempt == REDIRECT_RACE_ATTEMPTS - 1:
                     raise
         self.wait_loaded()
