@@ -84,10 +84,6 @@ class SettingsSection:
         loaded, so only its data is waited for; anywhere else, the section opens from the menu.
         (Later steps open from the menu always: a section shown since a change is stale.)"""
         if self.heading.is_visible():
-            # After a login's redirect the heading shows while the stylesheet may still be on
-            # its way, and without it the loading skeleton has no size and passes for gone:
-            # the section would be read as empty. Its document must have loaded first.
-            self.page.wait_for_load_state()
             self.wait_loaded()
         else:
             self.open_from_menu()
@@ -126,6 +122,10 @@ class SettingsSection:
             raise SessionExpired(self.TITLE)
         if self.error_page.is_visible():
             return
+        # The heading shows while the stylesheet may still be on its way (after a login's
+        # redirect, say), and without it the skeleton has no size and passes for gone: the
+        # section would be read as empty. So the document loads first (at once when it has).
+        self.page.wait_for_load_state()
         self.skeleton.wait_for(state="hidden")
 
     def load_failure(self) -> str | None:
