@@ -4,21 +4,18 @@ state, the overlay handlers, and the saved `session.json`."""
 
 from __future__ import annotations
 
-import os
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from automations.browser import launch_args, locate_browser
+from automations.driver import current_loan, start_playwright
 from automations.errors import ConfigurationError, SiteUnreachable
 from automations.pages import Overlays
-from automations.settings import APP_NAME, Settings
+from automations.settings import Settings
 from automations.storage import read_json, too_open, write_private_json
 
 SESSION_FILE = "session.json"
@@ -42,17 +39,6 @@ STILL_ANIMATIONS_SCRIPT = f"""(() => {{
   if (document.documentElement) add();
   else document.addEventListener("readystatechange", add, {{ once: true }});
 }})();"""
-
-
-def start_playwright() -> Playwright:
-    """Playwright's driver, started with Node's compile cache: Node (22 and later) then keeps
-    the driver's compiled code between runs, and the driver starts ~0.1 s sooner (measured:
-    0.43 -> 0.34 s). Older Nodes ignore the variable; one the user set is kept."""
-    if "NODE_COMPILE_CACHE" not in os.environ and "NODE_DISABLE_COMPILE_CACHE" not in os.environ:
-        from platformdirs import user_cache_path
-
-        os.environ["NODE_COMPILE_CACHE"] = str(user_cache_path(APP_NAME, appauthor=False) / "node-compile-cache")
-    return sync_playwright().start()
 
 
 class SavedSession:
@@ -136,26 +122,6 @@ def new_page(context: BrowserContext) -> Page:
     return page
 
 
-_lent = threading.local()
-
-
-@contextmanager
-def lent_to_this_thread(playwright: Playwright, browser: Browser) -> Iterator[None]:
-    """Meanwhile, a session opened in this thread opens its context in `browser` where it
-    would otherwise start Playwright's driver and a browser (~0.8 s and ~1.1 CPU-s on 2
-    cores) for one command; one whose settings want a browser of their own (see
-    `wants_own_browser`) starts that with `playwright`. For a host that runs many commands
-    in one process: the test suite runs the CLI some sixty times. Sync Playwright objects
-    belong to the thread that made them (and a second sync Playwright cannot start there),
-    hence a thread's loan and not a global one."""
-    previous = getattr(_lent, "loan", None)
-    _lent.loan = (playwright, browser)
-    try:
-        yield
-    finally:
-        _lent.loan = previous
-
-
 def wants_own_browser(settings: Settings) -> bool:
     """Settings that name a browser or how to drive it: those never take a lent one."""
     return bool(settings.connect or settings.browser_path or not settings.headless or settings.slow_mo_ms)
@@ -172,10 +138,10 @@ class BrowserSession:
         self.settings = settings
         self.storage_state = storage_state
         self._playwright: Playwright | None = None
-        loan: tuple[Playwright, Browser] | None = getattr(_lent, "loan", None)
-        self._lent_playwright = loan[0] if loan else None
+        loan = current_loan()
+        self._lent_playwright = loan.playwright if loan else None
         if browser is None and loan and not wants_own_browser(settings):
-            browser = loan[1]
+            browser = loan.browser
         self.browser: Browser | None = browser
         self._shared = browser is not None
         self.context: BrowserContext

@@ -21,9 +21,9 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from automations import APP_NAME
 from automations.errors import ConfigurationError
 
-APP_NAME = "okko-cancel"
 DEFAULT_BASE_URL = "https://okko.tv"
 CONFIG_FILE_NAME = "config.toml"
 

@@ -38,11 +38,12 @@ from playwright.sync_api import Error as PlaywrightError
 from pydantic import SecretStr
 
 from automations.credentials import REJECTED_FILE, Credentials
+from automations.driver import start_playwright
 from automations.errors import ConfigurationError, LoginRejected, OkkoCancelError
 from automations.evidence import write_receipt
 from automations.models import AccountState
 from automations.pages import SettingsSection
-from automations.session import start_browser, start_playwright
+from automations.session import start_browser
 from automations.settings import Settings
 from automations.storage import private_dir
 from flows import auto_renew, cancel, devices, status, unbind_card

@@ -18,7 +18,8 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from typing import TypeVar
 
-from automations.session import lent_to_this_thread, start_browser, start_playwright
+from automations.driver import lent_to_this_thread, start_playwright
+from automations.session import start_browser
 from automations.settings import Settings
 
 T = TypeVar("T")
