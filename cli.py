@@ -6,6 +6,14 @@ library errors become exit codes here and nowhere else (see docs in the README).
 
 from __future__ import annotations
 
+if __name__ == "__main__":
+    # Before the imports below: the entry point starts Playwright's driver while they run,
+    # then imports this module again as `cli` (see automations/warm_start.py).
+    from automations.warm_start import main as warm_start
+
+    warm_start()
+    raise SystemExit
+
 import json
 import shlex
 import subprocess
@@ -714,6 +722,3 @@ def main() -> None:
     finally:
         gc.freeze()
 
-
-if __name__ == "__main__":
-    main()

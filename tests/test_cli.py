@@ -281,7 +281,7 @@ def test_cli_script_runs_and_the_console_script_is_installed() -> None:
     assert "okko-cancel" in done.stdout and "unbind-card" in done.stdout
     script = Path(sys.executable).parent / "okko-cancel"
     assert script.is_file() and os.access(script, os.X_OK)
-    assert "from cli import main" in script.read_text()
+    assert "from automations.warm_start import main" in script.read_text()
 
 
 # ---------------------------------------------------------------------------------- check

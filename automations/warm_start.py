@@ -1,0 +1,67 @@
+"""The command line's entry point: a command that drives a browser starts Playwright's
+driver while its own modules are still importing.
+
+Both are a third of a second at the start of every run, and they need not wait for each
+other: Node starts the driver in a process of its own, on the other core, while this one
+imports Click, pydantic and the flows. So the driver is started here, in the main thread
+(sync Playwright belongs to the thread that starts it, and the commands run in this one),
+while a second thread imports `cli`; the command then takes the driver through
+`lent_to_this_thread`, and launches its browser with it. Measured on 2 cores: `status`
+1.68 -> 1.4x s (see bench/RESULTS.md).
+
+Which commands drive a browser is guessed from the command line before Click has read it
+(it has not been imported yet): a wrong guess costs time, never a result. A command that
+needs no browser (`logout`, `guide`, `--help`) starts none; one that fails before it
+launches one has only started the driver for nothing, and stops it on the way out.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from types import ModuleType
+
+# Playwright first and whole, before the thread that imports the rest starts: the two never
+# import the same modules at once (each would wait on the other's half-made module).
+from playwright.sync_api import Playwright
+
+from automations.driver import lent_to_this_thread, start_playwright
+
+# The commands that open a browser in this process (`batch` starts its workers' own).
+BROWSER_COMMANDS = frozenset({
+    "login", "status", "unbind-card", "disable-auto-renew", "sign-out-devices", "cancel",
+    "check", "refund-check", "deletion-request", "demo",
+})
+HELP_OPTIONS = frozenset({"-h", "--help", "--version"})
+
+
+def drives_a_browser(args: Sequence[str]) -> bool:
+    return bool(args) and args[0] in BROWSER_COMMANDS and not HELP_OPTIONS.intersection(args)
+
+
+def start_driver_while_importing() -> tuple[Playwright, ModuleType]:
+    """Playwright's driver, started in this thread while another imports `cli`; both."""
+    with ThreadPoolExecutor(1, thread_name_prefix="import-cli") as importer:
+        importing = importer.submit(importlib.import_module, "cli")
+        playwright = start_playwright()
+        try:
+            return playwright, importing.result()
+        except BaseException:
+            playwright.stop()
+            raise
+
+
+def main() -> None:
+    if not drives_a_browser(sys.argv[1:]):
+        import cli
+
+        cli.main()
+        return
+    playwright, cli_module = start_driver_while_importing()
+    try:
+        with lent_to_this_thread(playwright, None):
+            cli_module.main()
+    finally:
+        playwright.stop()

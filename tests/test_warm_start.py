@@ -1,0 +1,65 @@
+"""The entry point (automations/warm_start.py): which command lines start Playwright's
+driver early, and `python cli.py` run as a user runs it, a new process, both ways."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from automations.warm_start import drives_a_browser
+from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient, MockSite
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["status"], True),
+    (["status", "--json"], True),
+    (["unbind-card", "--yes", "--dry-run"], True),
+    (["cancel", "--yes"], True),
+    (["check", "--mock"], True),
+    (["login"], True),
+    (["status", "--help"], False),
+    (["cancel", "-h"], False),
+    (["--version"], False),
+    ([], False),
+    (["logout"], False),
+    (["guide", "status"], False),  # a guide's route named like a command
+    (["batch", "accounts.csv", "status"], False),  # its workers start their own
+    (["mock-site"], False),
+    (["no-such-command"], False),
+])
+def test_drives_a_browser(args: list[str], expected: bool) -> None:
+    assert drives_a_browser(args) is expected
+
+
+def run_cli_script(args: list[str], data_dir: Path, **okko: str) -> subprocess.CompletedProcess[str]:
+    env = {name: value for name, value in os.environ.items() if not name.upper().startswith("OKKO_")}
+    env.update(OKKO_DATA_DIR=str(data_dir), PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring", **okko)
+    return subprocess.run([sys.executable, "cli.py", *args], cwd=REPO, env=env, capture_output=True, text=True,
+                          timeout=60, check=False)
+
+
+def test_a_browser_command_runs_on_the_early_driver(site: AdminClient, mock_site: MockSite, tmp_path: Path) -> None:
+    done = run_cli_script(["status", "--json"], tmp_path / "data", OKKO_BASE_URL=mock_site.url,
+                          OKKO_LOGIN=DEMO_EMAIL, OKKO_PASSWORD=DEMO_PASSWORD)
+
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert [card["label"] for card in document["cards"]] == [card["label"] for card in site.account()["cards"]]
+    assert site.event_types() == ["login_ok"]
+
+
+def test_a_browser_command_that_fails_before_the_browser_exits_with_its_code(mock_site: MockSite,
+                                                                              tmp_path: Path) -> None:
+    done = run_cli_script(["status"], tmp_path / "data", OKKO_BASE_URL=mock_site.url)
+
+    expected = (f"Error: no saved credentials for {mock_site.url.removeprefix('http://')}: run `okko-cancel login` "
+                "on a terminal, or set OKKO_LOGIN and OKKO_PASSWORD")
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [expected]
