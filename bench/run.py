@@ -9,7 +9,9 @@ Every figure comes from this one run, on this machine:
 - `status` with the saved session (a first, unmeasured run logs in and saves it).
 - `check --mock` (which starts its own mock site), every flow.
 - `batch ACCOUNTS.csv cancel` over the 100 accounts of the `crowd` scenario, against
-  `cancel --yes` run one account at a time, each as a new process, on a sample of them.
+  `cancel --yes` run one account at a time, each as a new process, on a sample of them;
+  and bench/baseline_batch.py, a minimal hand-written script cancelling accounts in turn,
+  for the floor under any batch's CPU on this machine.
 - A profile of one `unbind-card` run, phase by phase (bench/profile_run.py).
 
     .venv/bin/python bench/run.py [--runs 7] [--accounts 100] [--workers 4] [--one-by-one 10]
@@ -49,6 +51,7 @@ PY = sys.executable
 CLI = [PY, str(REPO / "cli.py")]
 CROWD_PASSWORD = DEMO_PASSWORD  # every crowd account's password (the scenario's template)
 
+SCRIPT_BATCH_ACCOUNTS = 20
 PARTS = ("unbind", "profile", "status", "check", "batch")
 TARGETS = {
     "unbind_ratio": 1.3,
@@ -78,6 +81,9 @@ class Results:
     batch_pages: float = 0.0  # HTML pages the site served per account during the batch
     one_by_one: list[Measured] = field(default_factory=list)
     one_by_one_site_cpu: float = 0.0
+    script_batch: Measured | None = None  # bench/baseline_batch.py, cancelling script_batch_accounts accounts
+    script_batch_accounts: int = 0
+    script_batch_site_cpu: float = 0.0
     profile: dict[str, Any] = field(default_factory=dict)
 
     speed: list[tuple[str, float]] = field(default_factory=list)
@@ -311,6 +317,28 @@ def measure_batch(results: Results, site_url: str, admin: AdminClient, accounts:
     if not all(cancelled(state[login]) for login in logins[:one_by_one]):
         raise SystemExit("one by one: an account was not cancelled")
 
+    measure_script_batch(results, site_url, admin, logins[:SCRIPT_BATCH_ACCOUNTS], work)
+
+
+def measure_script_batch(results: Results, site_url: str, admin: AdminClient, logins: list[str], work: Path) -> None:
+    """The CPU a minimal hand-written script takes per account to cancel the same accounts."""
+    admin.reset("crowd", accounts=len(logins))
+    accounts_csv = work / "script-batch.csv"
+    write_accounts(accounts_csv, len(logins))
+    browser = locate_browser()
+    executable = [str(browser.executable)] if browser.executable else []
+    say(f"hand-written batch: bench/baseline_batch.py cancels {len(logins)} accounts in turn")
+    wait_for_quiet()
+    site_cpu = own_cpu()
+    measured = checked(run([PY, str(BENCH / "baseline_batch.py"), str(accounts_csv), *executable],
+                           base_env(work / "script-batch", site_url), REPO), "baseline_batch.py")
+    results.script_batch, results.script_batch_accounts = measured, len(logins)
+    results.script_batch_site_cpu = own_cpu() - site_cpu
+    state = {a["email"]: a for a in admin.state()["accounts"]}
+    if not all(cancelled(state[login]) for login in logins):
+        raise SystemExit("baseline_batch.py: an account was not cancelled")
+    say(f"  {(measured.cpu_seconds + results.script_batch_site_cpu) / len(logins):.2f} CPU-s per account")
+
 
 def own_cpu() -> float:
     times = psutil.Process().cpu_times()
@@ -425,6 +453,9 @@ def report(results: Results, args: argparse.Namespace) -> str:
     batch_cpu = (results.batch.cpu_seconds + results.batch_site_cpu) / results.batch_accounts
     single_cpu = (sum(m.cpu_seconds for m in results.one_by_one) + results.one_by_one_site_cpu) / len(results.one_by_one)
     ceiling = cores * (sum(single_s) / len(single_s)) / batch_cpu
+    assert results.script_batch is not None
+    script_cpu = (results.script_batch.cpu_seconds + results.script_batch_site_cpu) / results.script_batch_accounts
+    script_ceiling = cores * (sum(single_s) / len(single_s)) / script_cpu
     ratio = median(ratios)
     lines = [
         "# Benchmarks",
@@ -462,7 +493,8 @@ def report(results: Results, args: argparse.Namespace) -> str:
         f"{max(check_s):.2f} s ({checks_used}) | {verdict(max(check_s) <= TARGETS['check'])} |",
         f"| batch: {results.batch_accounts} `crowd` accounts, `cancel` | ≥ {TARGETS['batch_speedup']:.0f}× the "
         f"throughput one by one | {speedup:.1f}× ({batch_rate:.2f} vs {single_rate:.2f} accounts/s; the "
-        f"CPU-bound ceiling here: {ceiling:.1f}×) | "
+        f"CPU-bound ceiling here: {ceiling:.1f}×; for a minimal hand-written script doing the same clicks: "
+        f"{script_ceiling:.1f}×) | "
         f"{verdict(speedup >= TARGETS['batch_speedup'])} |",
         f"| peak memory of one `unbind-card` run, largest process | ≤ {TARGETS['peak_mb']:.0f} MB | "
         f"{peak.largest_mb:.0f} MB ({peak.largest_name}) | {verdict(peak.largest_mb <= TARGETS['peak_mb'])} |",
@@ -552,6 +584,16 @@ def report(results: Results, args: argparse.Namespace) -> str:
         f"{sum(single_s) / len(single_s):.2f} s / {batch_cpu:.2f} CPU-s = **{ceiling:.1f}×** here, however many "
         "workers run; it reaches "
         f"{speedup / ceiling:.0%} of that.",
+        "",
+        f"Nor can any batch doing the same clicks: bench/baseline_batch.py, a minimal hand-written Playwright "
+        f"script that cancels the accounts one after another in fresh contexts of one browser (the same pages and "
+        f"clicks; no step log, state reading, receipts or retries), took {script_cpu:.2f} CPU-s per account over "
+        f"{results.script_batch_accounts} accounts "
+        f"({results.script_batch.seconds / results.script_batch_accounts:.2f} s each; the "
+        f"site's share included). That bounds any batch here by {cores} × {sum(single_s) / len(single_s):.2f} s / "
+        f"{script_cpu:.2f} CPU-s = **{script_ceiling:.1f}×**. The target's {TARGETS['batch_speedup']:.0f}× would "
+        f"need {cores * (sum(single_s) / len(single_s)) / TARGETS['batch_speedup']:.2f} CPU-s per account, all "
+        "work included.",
         "",
     ]
     return "\n".join(lines)
