@@ -6,8 +6,9 @@ other: Node starts the driver in a process of its own, on the other core, while 
 imports Click, pydantic and the flows. So the driver is started here, in the main thread
 (sync Playwright belongs to the thread that starts it, and the commands run in this one),
 while a second thread imports `cli`; the command then takes the driver through
-`lent_to_this_thread`, and launches its browser with it. Measured on 2 cores: `status`
-1.68 -> 1.4x s (see bench/RESULTS.md).
+`lent_to_this_thread`, and launches its browser with it. Measured on 2 cores: `status` and
+`unbind-card` 0.25-0.3 s sooner in alternating runs, and `status` as fast as a hand-written
+script that imports only Playwright (ratio 1.12 -> 1.00; bench/RESULTS.md).
 
 Which commands drive a browser is guessed from the command line before Click has read it
 (it has not been imported yet): a wrong guess costs time, never a result. A command that
