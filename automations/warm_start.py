@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from types import ModuleType
 
 # Playwright first and whole, before the thread that imports the rest starts: the two never
 # import the same modules at once (each would wait on the other's half-made module).
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Playwright
 
 from automations.driver import lent_to_this_thread, start_playwright
@@ -42,15 +43,24 @@ def drives_a_browser(args: Sequence[str]) -> bool:
     return bool(args) and args[0] in BROWSER_COMMANDS and not HELP_OPTIONS.intersection(args)
 
 
-def start_driver_while_importing() -> tuple[Playwright, ModuleType]:
-    """Playwright's driver, started in this thread while another imports `cli`; both."""
+def start_driver_while_importing(
+    start: Callable[[], Playwright] | None = None,
+) -> tuple[Playwright | None, ModuleType]:
+    """Playwright's driver, started in this thread (with `start`, by default
+    `start_playwright`) while another imports `cli`; both. No driver when it would not
+    start: the command then meets that where it needs one, as it would have without this,
+    after its own checks of the input."""
     with ThreadPoolExecutor(1, thread_name_prefix="import-cli") as importer:
         importing = importer.submit(importlib.import_module, "cli")
-        playwright = start_playwright()
+        try:
+            playwright: Playwright | None = (start or start_playwright)()
+        except (PlaywrightError, OSError):
+            playwright = None
         try:
             return playwright, importing.result()
         except BaseException:
-            playwright.stop()
+            if playwright is not None:
+                playwright.stop()
             raise
 
 
@@ -61,6 +71,9 @@ def main() -> None:
         cli.main()
         return
     playwright, cli_module = start_driver_while_importing()
+    if playwright is None:
+        cli_module.main()
+        return
     try:
         with lent_to_this_thread(playwright, None):
             cli_module.main()

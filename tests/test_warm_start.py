@@ -1,5 +1,6 @@
 """The entry point (automations/warm_start.py): which command lines start Playwright's
-driver early, and `python cli.py` run as a user runs it, a new process, both ways."""
+driver early, `python cli.py` run as a user runs it, a new process, both ways, and a
+driver that will not start."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
-from automations.warm_start import drives_a_browser
+from automations.warm_start import drives_a_browser, start_driver_while_importing
 from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient, MockSite
 
 REPO = Path(__file__).resolve().parent.parent
@@ -63,3 +66,13 @@ def test_a_browser_command_that_fails_before_the_browser_exits_with_its_code(moc
                 "on a terminal, or set OKKO_LOGIN and OKKO_PASSWORD")
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [expected]
+
+
+def test_a_driver_that_will_not_start_is_left_to_the_command() -> None:
+    def no_driver() -> Any:
+        raise PlaywrightError("Connection closed while reading from the driver")
+
+    playwright, cli_module = start_driver_while_importing(no_driver)
+
+    assert playwright is None
+    assert cli_module is sys.modules["cli"] and callable(cli_module.main)
