@@ -164,6 +164,13 @@ def base_env(data_dir: Path, base_url: str, **extra: str) -> dict[str, str]:
     return env
 
 
+def script_browser() -> list[str]:
+    """The hand-written scripts' optional argument: the browser okko-cancel would launch, so
+    that both sides run the same executable."""
+    browser = locate_browser()
+    return [str(browser.executable)] if browser.executable else []
+
+
 def checked(measured: Measured, what: str) -> Measured:
     if measured.returncode != 0:
         raise SystemExit(f"{what} exited {measured.returncode}:\n{measured.stderr[-2000:]}")
@@ -171,9 +178,7 @@ def checked(measured: Measured, what: str) -> Measured:
 
 
 def measure_unbind(results: Results, site_url: str, admin: AdminClient, runs: int, work: Path) -> None:
-    browser = locate_browser()
-    executable = [str(browser.executable)] if browser.executable else []
-    baseline = [PY, str(BENCH / "baseline_unbind.py"), *executable]
+    baseline = [PY, str(BENCH / "baseline_unbind.py"), *script_browser()]
 
     def one_cli(n: int) -> Measured:
         admin.reset("default")
@@ -219,9 +224,7 @@ def measure_status(results: Results, site_url: str, admin: AdminClient, runs: in
     say("status: a first run logs in and saves the session (not counted)")
     checked(run([*CLI, "status"], env, REPO), "status (first)")
     before = admin.event_types().count("login_ok")
-    browser = locate_browser()
-    baseline = [PY, str(BENCH / "baseline_status.py"), str(data / "session.json"),
-                *([str(browser.executable)] if browser.executable else [])]
+    baseline = [PY, str(BENCH / "baseline_status.py"), str(data / "session.json"), *script_browser()]
     checked(run(baseline, env, REPO), "baseline_status.py (warm-up)")
     for n in range(1, runs + 1):
         wait_for_quiet()
@@ -325,12 +328,10 @@ def measure_script_batch(results: Results, site_url: str, admin: AdminClient, lo
     admin.reset("crowd", accounts=len(logins))
     accounts_csv = work / "script-batch.csv"
     write_accounts(accounts_csv, len(logins))
-    browser = locate_browser()
-    executable = [str(browser.executable)] if browser.executable else []
     say(f"hand-written batch: bench/baseline_batch.py cancels {len(logins)} accounts in turn")
     wait_for_quiet()
     site_cpu = own_cpu()
-    measured = checked(run([PY, str(BENCH / "baseline_batch.py"), str(accounts_csv), *executable],
+    measured = checked(run([PY, str(BENCH / "baseline_batch.py"), str(accounts_csv), *script_browser()],
                            base_env(work / "script-batch", site_url), REPO), "baseline_batch.py")
     results.script_batch, results.script_batch_accounts = measured, len(logins)
     results.script_batch_site_cpu = own_cpu() - site_cpu
