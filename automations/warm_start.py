@@ -65,12 +65,10 @@ def start_driver_while_importing(
 
 
 def main() -> None:
-    if not drives_a_browser(sys.argv[1:]):
-        import cli
-
-        cli.main()
-        return
-    playwright, cli_module = start_driver_while_importing()
+    if drives_a_browser(sys.argv[1:]):
+        playwright, cli_module = start_driver_while_importing()
+    else:
+        playwright, cli_module = None, importlib.import_module("cli")
     if playwright is None:
         cli_module.main()
         return

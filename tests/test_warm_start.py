@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-from automations.warm_start import drives_a_browser, start_driver_while_importing
+from automations.warm_start import BROWSER_COMMANDS, drives_a_browser, start_driver_while_importing
 from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient, MockSite
 
 REPO = Path(__file__).resolve().parent.parent
@@ -39,6 +39,16 @@ REPO = Path(__file__).resolve().parent.parent
 ])
 def test_drives_a_browser(args: list[str], expected: bool) -> None:
     assert drives_a_browser(args) is expected
+
+
+def test_every_command_is_known_to_drive_a_browser_or_not() -> None:
+    from cli import cli
+
+    # A new command must be sorted here: left out of BROWSER_COMMANDS, it would still work
+    # but start its driver late.
+    no_browser = {"logout", "guide", "batch", "mock-site"}
+
+    assert set(cli.commands) == BROWSER_COMMANDS | no_browser
 
 
 def run_cli_script(args: list[str], data_dir: Path, **okko: str) -> subprocess.CompletedProcess[str]:
