@@ -196,7 +196,8 @@ def run_with_progress(settings: Settings, action: str, flow: Callable[[Any, Any]
     printer = StepPrinter(stderr, quiet=as_json)
     try:
         return run_flow(settings, action, flow, credentials=resolve_credentials(settings),
-                        code_provider=code_provider(settings), on_step=printer, start_on=start_on)
+                        code_provider=code_provider(settings), on_step=printer, start_on=start_on,
+                        on_notice=printer.notice)
     finally:
         printer.close()
 
@@ -262,7 +263,8 @@ def login(**options: Any) -> None:
     credentials = Credentials(login_name, password)
     printer = StepPrinter(stderr, quiet=as_json)
     try:
-        verify_login(settings, credentials, code_provider=code_provider(settings), on_step=printer)
+        verify_login(settings, credentials, code_provider=code_provider(settings), on_step=printer,
+                     on_notice=printer.notice)
     finally:
         printer.close()
     store = credential_store(settings)
@@ -314,7 +316,7 @@ def status(**options: Any) -> None:
     try:
         result: RunResult[AccountState] = run_flow(
             settings, "status", read_state, credentials=resolve_credentials(settings),
-            code_provider=code_provider(settings), on_step=printer, start_on=STATUS_STARTS_ON,
+            code_provider=code_provider(settings), on_step=printer, start_on=STATUS_STARTS_ON, on_notice=printer.notice,
         )
     finally:
         printer.close()
@@ -463,7 +465,7 @@ def _run_check(settings: Settings, credentials: Credentials | None, report_dir: 
     checks = settings.data_dir / "checks" / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     return run_check(
         settings, credentials=credentials, screenshots=report_dir or checks, traces=checks,
-        code_provider=code_provider(settings), on_step=printer,
+        code_provider=code_provider(settings), on_step=printer, on_notice=printer.notice,
     )
 
 

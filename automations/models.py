@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from automations.dates import card_last4
+
 
 @dataclass(frozen=True)
 class Subscription:
@@ -29,7 +31,8 @@ class Card:
 
     @property
     def last4(self) -> str:
-        return self.label[-4:]
+        """The number's last four digits, however the site masks the rest."""
+        return card_last4(self.label) or self.label[-4:]
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class Device:
     name: str
     last_seen: str | None
     current: bool
+    kind: str | None = None
 
 
 @dataclass(frozen=True)

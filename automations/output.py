@@ -38,6 +38,12 @@ class StepPrinter:
             line += f" [red]— {record.element}[/]"
         self.console.print(line, highlight=False)
 
+    def notice(self, message: str) -> None:
+        """Something the person must read now (even with --json: it goes to stderr)."""
+        if self.status is not None:
+            self.status.stop()
+        self.console.print(f"[bold yellow]![/] {message}", highlight=False)
+
     def close(self) -> None:
         if self.status is not None:
             self.status.stop()

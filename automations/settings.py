@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     slow_mo_ms: int = Field(0, ge=0, le=10_000, description="Slow every browser action down, to watch it.")
     trace: bool = Field(False, description="Record a Playwright trace of the steps after login.")
     code_command: str | None = Field(None, description="A command that prints the e-mailed login code.")
+    person_wait_s: float = Field(300.0, gt=0, le=3600, description="With a window (--headed): how long to wait "
+                                 "for a person to finish what a script cannot (Сбер ID, a CAPTCHA, a code).")
     refund_window_days: int = Field(3, ge=0, le=31, description="refund-check: how many days after the paid period "
                                     "begins it still counts as just begun (a refund is due).")
     smtp_host: str | None = Field(None, description="deletion-request: the mail server that sends the letter.")

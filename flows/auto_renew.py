@@ -1,54 +1,99 @@
-"""`disable-auto-renew`: turn auto-renew off for card-billed subscriptions, declining the
-retention offer; store-billed ones are reported with where to cancel them."""
+"""`disable-auto-renew`: turn auto-renew off for card-billed subscriptions, declining any
+retention offer; store-billed ones are reported with where to cancel them.
+
+What follows «Отключить автопродление» on okko.tv is not known, so the cancel path is walked as
+a state machine over whatever dialogs appear, in any order and number — none, one combined
+dialog, or an offer, a survey and a confirmation: decline an offer, answer a survey «Другое»
+(or skip it), press the confirming button. Only buttons the page object's table names are ever
+pressed, and it names none that accepts an offer. A dry run backs out at the confirming button,
+and while it walks, the page cannot send the site any change at all (`writes_blocked`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 
-from playwright.sync_api import Page
+from playwright.sync_api import ElementHandle, Page, Route
 
 from automations.errors import ConfigurationError, FlowFailed
 from automations.pages import SubscriptionsPage
 from automations.steps import StepLog
 from flows.guides import store_pointer
 from flows.report import ActionReport
-from flows.resilience import load
+from flows.resilience import change_with_read_back, load
 
 ACTION = "disable-auto-renew"
 # The section the flow opens first: a run opens the settings there (see run_flow).
 STARTS_ON = SubscriptionsPage
-SURVEY_ANSWER = "Другое"
-# Retention offer, survey, confirmation; a site that adds one more step still fits.
-MAX_DIALOGS = 5
+# Offer, survey, confirmation, and room for a site that adds more.
+MAX_DIALOGS = 6
 
 
-def _walk_dialogs(subscriptions: SubscriptionsPage, dry_run: bool) -> bool:
-    """Declines the offer, answers the survey, and confirms (or backs out when dry); True
-    unless the site failed the confirmed change."""
-    retention, survey, confirm = subscriptions.retention_dialog, subscriptions.survey_dialog, subscriptions.confirm_dialog
+def walk_cancel_path(subscriptions: SubscriptionsPage, name: str, dry_run: bool) -> bool:
+    """From a click on «Отключить автопродление» to the change (or, dry, to backing out):
+    True unless the site failed the confirmed change."""
+    done = subscriptions.shows_renewal_off(name)
+    dialog = subscriptions.cancel_dialog
     for _ in range(MAX_DIALOGS):
-        retention.or_(survey).or_(confirm).first.wait_for()
-        if retention.is_visible():
-            subscriptions.decline_offer()
-            retention.wait_for(state="hidden")
-        elif survey.is_visible():
-            subscriptions.answer_survey(SURVEY_ANSWER)
-            survey.wait_for(state="hidden")
+        dialog.or_(done).first.wait_for()
+        if done.is_visible() and not dialog.is_visible():
+            return True  # the site changed it without asking
+        shown, text = dialog.element_handle(), dialog.inner_text()
+        if subscriptions.control("decline_offer").is_visible():
+            subscriptions.control("decline_offer").click()
         else:
-            if dry_run:
-                subscriptions.keep_subscription()
-                confirm.wait_for(state="hidden")
+            answer = subscriptions.control("survey_answer")
+            if answer.is_visible() and not answer.is_checked():
+                answer.check()
+            if subscriptions.control("confirm").is_visible():
+                if not dry_run:
+                    return subscriptions.confirm_disable()
+                subscriptions.control("back_out").click()
+                _moved_on(subscriptions.page, shown, text)
                 return True
-            return subscriptions.confirm_disable()
-    raise FlowFailed("Отключить автопродление", "dialog «Вы уверены?»", "the confirmation never came")
+            if subscriptions.control("survey_next").is_enabled():
+                subscriptions.control("survey_next").click()
+            else:
+                subscriptions.control("survey_skip").click()
+        _moved_on(subscriptions.page, shown, text)
+    raise FlowFailed("Отключить автопродление", "a confirming button «Отключить»",
+                     f"{MAX_DIALOGS} dialogs came and none of them confirmed")
+
+
+def _moved_on(page: Page, dialog: ElementHandle, text: str) -> None:
+    """Waits until the dialog just answered is gone, hidden, or shows its next step in place."""
+    page.wait_for_function(
+        "([el, text]) => !el.isConnected || !el.checkVisibility() || el.innerText !== text", arg=[dialog, text])
+
+
+@contextmanager
+def writes_blocked(page: Page) -> Iterator[list[str]]:
+    """While the block runs, the page's changes never reach the site: a dry run's guarantee
+    even where a button turns out to change the account without asking first."""
+    blocked: list[str] = []
+
+    def guard(route: Route) -> None:
+        if route.request.method in ("GET", "HEAD", "OPTIONS"):
+            route.fallback()
+        else:
+            blocked.append(f"{route.request.method} {route.request.url}")
+            route.abort("blockedbyclient")
+
+    page.route("**/*", guard)
+    try:
+        yield blocked
+    finally:
+        page.unroute("**/*", guard)
 
 
 def _disable(subscriptions: SubscriptionsPage, name: str) -> bool:
     subscriptions.start_disabling(name)
-    if not _walk_dialogs(subscriptions, dry_run=False):
+    if not walk_cancel_path(subscriptions, name, dry_run=False):
         return False
     # The card's own state, not any toast: an earlier subscription's toast is still up.
-    subscriptions.card(name).get_by_text("Автопродление отключено").wait_for()
+    subscriptions.shows_renewal_off(name).wait_for()
     return True
 
 
@@ -57,11 +102,24 @@ def _is_disabled(subscriptions: SubscriptionsPage, name: str) -> bool:
     return not any(s.auto_renew for s in subscriptions.subscriptions() if s.name == name)
 
 
+def _dry_walk(subscriptions: SubscriptionsPage, name: str) -> None:
+    with writes_blocked(subscriptions.page) as blocked:
+        subscriptions.start_disabling(name)
+        try:
+            walk_cancel_path(subscriptions, name, dry_run=True)
+        except FlowFailed:
+            if blocked:
+                raise FlowFailed("Отключить автопродление", "a confirmation dialog",
+                                 "the button changes the account without asking first; the dry run blocked it "
+                                 "(nothing was changed)") from None
+            raise
+
+
 def disable_auto_renew(
     page: Page, steps: StepLog, *, subscription: str | None = None, dry_run: bool = False
 ) -> ActionReport:
     subscriptions = SubscriptionsPage(page)
-    with steps.step("Открыть «Подписки»"):
+    with steps.step(f"Открыть «{subscriptions.title}»"):
         load(subscriptions, subscriptions.open_from_menu_unless_shown)
         before = subscriptions.subscriptions()
     chosen = [s for s in before if subscription is None or s.name.casefold() == subscription.strip().casefold()]
@@ -74,19 +132,19 @@ def disable_auto_renew(
             report.notes.append(store_pointer(sub) or f"«{sub.name}» is billed through {sub.store}")
     for sub in [s for s in chosen if s.card_billed and s.auto_renew]:
         with steps.step(f"Отключить автопродление «{sub.name}»"):
-            subscriptions.start_disabling(sub.name)
-            _walk_dialogs(subscriptions, dry_run)
-            if not dry_run:
-                card = subscriptions.card(sub.name)
-                # Not "or any toast": an earlier subscription's toast (shown for 6 s) ended the step at
-                # once, and the reload could come before the site had made this change.
-                card.get_by_text("Автопродление отключено").wait_for()
+            if dry_run:
+                _dry_walk(subscriptions, sub.name)
+            else:
+                change_with_read_back(act=lambda: _disable(subscriptions, sub.name),
+                                      is_done=lambda: _is_disabled(subscriptions, sub.name),
+                                      what=f"turning auto-renew off for «{sub.name}»")
         report.changed.append(sub.name)
-    with steps.step("Проверить «Подписки» после перезагрузки"):
+    with steps.step(f"Проверить «{subscriptions.title}» после перезагрузки"):
         load(subscriptions, subscriptions.reload)
         after = subscriptions.subscriptions()
     report.after = {"subscriptions": [asdict(s) for s in after]}
     still_on = [s.name for s in after if s.auto_renew and s.name in report.changed]
     if not dry_run and still_on:
-        raise FlowFailed("Проверить «Подписки» после перезагрузки", f"«{still_on[0]}»", "auto-renew is still on after the reload")
+        raise FlowFailed(f"Проверить «{subscriptions.title}» после перезагрузки", f"«{still_on[0]}»",
+                         "auto-renew is still on after the reload")
     return report

@@ -27,13 +27,13 @@ from flows.auto_renew import disable_auto_renew
 from flows.devices import sign_out_devices
 from flows.login import CodeProvider
 from flows.resilience import load
-from flows.runner import sign_in_once
+from flows.runner import person_for, sign_in_once
 from flows.unbind_card import unbind_cards
 
 
 def read_profile(page: Page, steps: StepLog) -> dict[str, str]:
     profile = ProfilePage(page)
-    with steps.step("Открыть «Профиль»"):
+    with steps.step(f"Открыть «{profile.title}»"):
         load(profile, profile.open_from_menu)
         return profile.contacts()
 
@@ -134,6 +134,7 @@ def run_check(
     traces: Path | None,
     code_provider: CodeProvider | None = None,
     on_step: Callable[[StepRecord, bool], None] | None = None,
+    on_notice: Callable[[str], None] | None = None,
 ) -> CheckReport:
     """Logs in (untraced; a rejected login raises, for exit codes 3-5) and checks every flow."""
     saved = SavedSession(settings.data_dir, settings.site_key, credentials.login if credentials else None)
@@ -141,7 +142,8 @@ def run_check(
         page = session.page
         steps = StepLog(on_step=on_step or (lambda record, done: None), url=lambda: page.url)
         try:
-            if sign_in_once(settings, page, steps, credentials, code_provider):
+            if sign_in_once(settings, page, steps, credentials, code_provider,
+                            person=person_for(settings, on_notice)):
                 saved.save(session.context)
         except FlowFailed:
             # The login page itself changed: that is a finding, not a crash.

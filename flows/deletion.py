@@ -189,7 +189,7 @@ def request_deletion(page: Page, steps: StepLog, *, settings: Settings, sber_id:
     with steps.step("Открыть «Подписки»"):
         load(subscriptions, subscriptions.open_from_menu_unless_shown)
         subs = subscriptions.subscriptions()
-    with steps.step("Открыть «Профиль»"):
+    with steps.step(f"Открыть «{profile.title}»"):
         load(profile, profile.open_from_menu)
         account = profile.contacts()
     notes = []

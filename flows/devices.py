@@ -1,4 +1,11 @@
-"""`sign-out-devices`: sign out every other device (the bulk button), or one by name."""
+"""`sign-out-devices`: sign out every other device, or the other devices of one name.
+
+Devices are told apart by their rows, never by their names: two rows may both say «Chrome,
+Linux», one of them the browser this tool runs in. The row marked as the current device is
+never unlinked, whatever buttons it shows. Where the site has a bulk «Выйти на всех
+устройствах» (which keeps the current device by itself) it is used; elsewhere (okko.tv) each
+other row is unlinked in turn, the list read again after each change.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +14,7 @@ from dataclasses import asdict
 from playwright.sync_api import Page
 
 from automations.errors import ConfigurationError, FlowFailed
+from automations.models import Device
 from automations.pages import DevicesPage
 from automations.steps import StepLog
 from flows.report import ActionReport
@@ -17,58 +25,104 @@ ACTION = "sign-out-devices"
 STARTS_ON = DevicesPage
 
 
-def _sign_out(devices: DevicesPage, names: list[str], bulk: bool) -> bool:
-    if bulk:
-        devices.start_signing_out_all()
-        accepted = devices.confirm_sign_out_all()
-    else:
-        devices.start_signing_out(names[0])
-        accepted = devices.confirm_sign_out()
-    if accepted:
-        devices.device(names[0]).wait_for(state="hidden")
-    return accepted
+def _is_target(device: Device, wanted: str | None) -> bool:
+    return not device.current and (wanted is None or device.name.casefold() == wanted)
 
 
-def _are_signed_out(devices: DevicesPage, names: list[str]) -> bool:
+def _targets_left(devices: DevicesPage, wanted: str | None) -> int:
+    return sum(_is_target(d, wanted) for d in devices.devices())
+
+
+def _sign_out_all(devices: DevicesPage) -> bool:
+    devices.start_signing_out_all()
+    if not devices.confirm_sign_out_all():
+        return False
+    devices.sign_out_all_dialog.wait_for(state="hidden")
+    return True
+
+
+def _unlink_row(devices: DevicesPage, index: int, rows: int) -> bool:
+    """Unlinks the row at `index`, after making sure it is still a row that may go."""
+    if devices.devices()[index].current:
+        raise FlowFailed("Отвязать устройство", "the current device's row",
+                         "the list changed under the flow: it refuses to unlink the device it runs on")
+    devices.start_unlinking(index)
+    if not devices.confirm_unlink():
+        return False
+    devices.wait_for_count(rows - 1)
+    return True
+
+
+def _reloaded_count(devices: DevicesPage, wanted: str | None) -> int:
     load(devices, devices.reload)
-    return not any(d.name in names and not d.current for d in devices.devices())
+    return _targets_left(devices, wanted)
+
+
+def _unlink_each(devices: DevicesPage, wanted: str | None) -> None:
+    while True:
+        listed = devices.devices()
+        index = next((i for i, d in enumerate(listed) if _is_target(d, wanted)), None)
+        if index is None:
+            return
+        left = sum(_is_target(d, wanted) for d in listed)
+        change_with_read_back(
+            act=lambda: _unlink_row(devices, index, len(listed)),
+            is_done=lambda: _reloaded_count(devices, wanted) < left,
+            what=f"unlinking «{listed[index].name}»",
+        )
+
+
+def _chosen(before: list[Device], device: str | None) -> list[Device]:
+    if device is None:
+        return [d for d in before if not d.current]
+    wanted = device.strip().casefold()
+    named = [d for d in before if d.name.casefold() == wanted]
+    if not named:
+        names = ", ".join(f"«{d.name}»" for d in before if not d.current) or "none"
+        raise ConfigurationError(f"no device named «{device}» (other devices: {names})")
+    if all(d.current for d in named):
+        raise ConfigurationError(f"«{device}» is the device this tool is using: it cannot sign itself out")
+    return [d for d in named if not d.current]
 
 
 def sign_out_devices(page: Page, steps: StepLog, *, device: str | None = None, dry_run: bool = False) -> ActionReport:
     devices = DevicesPage(page)
-    with steps.step("Открыть «Устройства»"):
+    with steps.step(f"Открыть «{devices.title}»"):
         load(devices, devices.open_from_menu_unless_shown)
         before = devices.devices()
-    others = [d for d in before if not d.current]
-    if device is not None:
-        wanted = device.strip().casefold()
-        named = [d for d in before if d.name.casefold() == wanted]
-        if not named:
-            names = ", ".join(f"«{d.name}»" for d in others) or "none"
-            raise ConfigurationError(f"no device named «{device}» (other devices: {names})")
-        if all(d.current for d in named):
-            raise ConfigurationError(f"«{device}» is the device this tool is using: it cannot sign itself out")
-        others = [d for d in named if not d.current]
+    targets = _chosen(before, device)
+    wanted = device.strip().casefold() if device is not None else None
     report = ActionReport(ACTION, dry_run, before={"devices": [asdict(d) for d in before]})
-    if others:
-        names = [d.name for d in others]
-        bulk = device is None
-        with steps.step("Выйти на всех устройствах" if bulk else f"Отключить «{names[0]}»"):
+    if targets:
+        bulk = device is None and devices.has_bulk_sign_out()
+        name = "Выйти на всех устройствах" if bulk else (
+            "Отвязать другие устройства" if device is None else f"Отвязать «{targets[0].name}»")
+        with steps.step(name):
             if dry_run:
-                devices.start_signing_out_all() if bulk else devices.start_signing_out(names[0])
-                devices.cancel_sign_out_all() if bulk else devices.cancel_sign_out()
+                _back_out(devices, before, wanted, bulk)
+            elif bulk:
+                change_with_read_back(act=lambda: _sign_out_all(devices),
+                                      is_done=lambda: _reloaded_count(devices, None) == 0,
+                                      what="signing out every other device")
             else:
-                change_with_read_back(
-                    act=lambda: _sign_out(devices, names, bulk),
-                    is_done=lambda: _are_signed_out(devices, names),
-                    what="signing out " + ("every other device" if bulk else f"«{names[0]}»"),
-                )
-        report.changed.extend(d.name for d in others)
-    with steps.step("Проверить «Устройства» после перезагрузки"):
+                _unlink_each(devices, wanted)
+        report.changed.extend(d.name for d in targets)
+    with steps.step(f"Проверить «{devices.title}» после перезагрузки"):
         load(devices, devices.reload)
         after = devices.devices()
     report.after = {"devices": [asdict(d) for d in after]}
-    left = [d.name for d in after if not d.current and d.name in report.changed]
+    left = [d.name for d in after if _is_target(d, wanted)]
     if not dry_run and left:
-        raise FlowFailed("Проверить «Устройства» после перезагрузки", f"«{left[0]}»", "the device is still signed in after the reload")
+        raise FlowFailed(f"Проверить «{devices.title}» после перезагрузки", f"«{left[0]}»",
+                         "the device is still signed in after the reload")
     return report
+
+
+def _back_out(devices: DevicesPage, before: list[Device], wanted: str | None, bulk: bool) -> None:
+    """A dry run opens the dialog that would sign a device out, and cancels it."""
+    if bulk:
+        devices.start_signing_out_all()
+        devices.cancel_sign_out_all()
+        return
+    devices.start_unlinking(next(i for i, d in enumerate(before) if _is_target(d, wanted)))
+    devices.cancel_unlink()

@@ -1,26 +1,51 @@
-"""Signing in: reuse the saved session when the site still accepts it, else log in once."""
+"""Signing in: reuse the saved session when the site still accepts it, else log in once.
+
+One attempt with the credentials, never retried after the site refused them (only its own
+words for wrong credentials or a lock are a refusal). A site that answers 429, 5xx or drops
+the connection has not refused anything: that is retried with backoff (honouring Retry-After)
+and ends in SiteUnreachable. Where a script cannot go — Сбер ID, an anti-bot page, a code
+that nobody can supply — a headless run stops with HumanNeeded naming `okko-cancel login
+--headed`; a headed run tells the person what to do in the window and waits for them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Page
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page, Request
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from automations.credentials import Credentials
-from automations.errors import FlowFailed, HumanNeeded, LoginRejected
-from automations.pages import LoginOutcome, LoginPage, ProfilePage, SettingsSection
+from automations.errors import ConfigurationError, FlowFailed, HumanNeeded, LoginRejected, SiteUnreachable
+from automations.pages import Header, LoginOutcome, LoginPage, SettingsMenu, SettingsSection
+from automations.pages.login import retry_after_s
+from automations.retry import Backoff, pause
 from automations.steps import StepLog
 
-# Given the e-mail the site sent the code to; returns the code, or None when nobody can say.
+# Given the login the site sent the code to; returns the code, or None when nobody can say.
 CodeProvider = Callable[[str], str | None]
-# A person solving a CAPTCHA in a visible window gets this long.
-HUMAN_WAIT_MS = 5 * 60 * 1000
+FINISH_HEADED = "okko-cancel login --headed"
+LOGIN_BACKOFF = Backoff()
+WALLS = {
+    LoginOutcome.SBER_ID: "the account logs in through Сбер ID",
+    LoginOutcome.CAPTCHA: "the site shows an anti-bot check (a CAPTCHA)",
+}
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone at a visible browser window: they finish what a script cannot, within `wait_s`."""
+
+    wait_s: float = 300.0
+    tell: Callable[[str], None] = field(default=lambda message: None)
 
 
 def open_settings(page: Page, steps: StepLog, start_on: type[SettingsSection] | None = None) -> bool:
     """Opens the settings, at the section `start_on` when given: a flow that begins there is
-    spared a page load (about 0.2 s). True when the site wants a login first."""
+    spared a page load. True when the site wants a login (or a person) first."""
     with steps.step("Открыть настройки"):
         page.goto(start_on.PATH if start_on else "/settings")
         wait_for_settings(page, start_on)
@@ -31,14 +56,17 @@ def wait_for_settings(page: Page, start_on: type[SettingsSection] | None = None)
     """Waits for the settings (or the login page) to show. When the section `start_on` is not
     where its address leads (the site moved it), the settings open at their front door, so
     that the flow looks for the section in the menu and names what it did not find there."""
-    profile, login = ProfilePage(page), LoginPage(page)
-    front_door = profile.heading.or_(login.heading).or_(login.captcha)
+    login = LoginPage(page)
+    elsewhere = login.heading.or_(login.captcha).or_(login.sber_id)
+    front_door = SettingsMenu(page).nav.or_(elsewhere)
     if start_on is not None:
-        landing = start_on(page).heading.or_(login.heading).or_(login.captcha)
+        landing = start_on(page).tab.or_(elsewhere)
         landing.or_(page.get_by_role("heading", level=1)).first.wait_for()
-        if landing.first.is_visible():
+        if landing.first.is_visible() or login.needs_person():
             return
         page.goto("/settings")
+    if login.needs_person():
+        return
     front_door.first.wait_for()
 
 
@@ -53,8 +81,50 @@ def _raise_for(outcome: LoginOutcome, page: LoginPage, credentials: Credentials)
             f"the site locked {credentials.login} after too many attempts («{page.error_text()}»): wait 15 minutes, "
             "then run `okko-cancel login`"
         )
-    if outcome is LoginOutcome.CAPTCHA:
-        raise HumanNeeded("the site asks to solve a CAPTCHA: run the command again with --headed and solve it in the browser window")
+    if outcome is LoginOutcome.BAD_FORMAT:
+        raise ConfigurationError(f"the site says «{page.error_text()}» for the login {credentials.login}: "
+                                 "give an e-mail or a phone number")
+
+
+def _attempts(login: LoginPage, attempt: Callable[[], tuple[LoginOutcome, list[Request]]],
+              what: str) -> LoginOutcome:
+    """`attempt` until the site answers something other than "not now", with backoff."""
+    pauses = LOGIN_BACKOFF.pauses()
+    while True:
+        try:
+            outcome, sent = attempt()
+        except PlaywrightError as error:
+            if isinstance(error, PlaywrightTimeoutError) or "net::" not in str(error):
+                raise
+            outcome, sent = LoginOutcome.UNAVAILABLE, []
+        if outcome is not LoginOutcome.UNAVAILABLE:
+            return outcome
+        delay = next(pauses, None)
+        if delay is None:
+            said = login.error_text() if not login.page.is_closed() else ""
+            raise SiteUnreachable(f"the site kept failing at {what} after {LOGIN_BACKOFF.attempts} attempts"
+                                  + (f" («{said}»)" if said else "") + "; the login was not refused, try again later")
+        pause(max(delay, retry_after_s(sent) or 0.0))
+
+
+def wait_for_person(page: Page, what: str, person: Person) -> None:
+    """Tells the person what to do in the window and waits until they are signed in."""
+    minutes = max(1, round(person.wait_s / 60))
+    person.tell(f"A person is needed: {what}. Finish it in the browser window; waiting up to {minutes} min "
+                "for the site to show you signed in.")
+    try:
+        Header(page).account_control.first.wait_for(timeout=person.wait_s * 1000)
+    except PlaywrightTimeoutError:
+        raise HumanNeeded(f"{what}, and nobody finished it in the window within {minutes} min: "
+                          f"run `{FINISH_HEADED}` again when you are at the screen") from None
+    person.tell("Signed in: going on.")
+
+
+def _needs_person(what: str, person: Person | None, page: Page) -> None:
+    if person is None:
+        raise HumanNeeded(f"{what}: a script cannot finish it; run `{FINISH_HEADED}` and finish it in the "
+                          "window, then run this command again")
+    wait_for_person(page, what, person)
 
 
 def sign_in(
@@ -63,34 +133,50 @@ def sign_in(
     credentials: Credentials,
     *,
     code_provider: CodeProvider | None = None,
-    headed: bool = False,
+    person: Person | None = None,
 ) -> None:
-    """One login attempt: never retried, so a wrong password cannot lock the account."""
+    """One login attempt: never retried once refused, so a wrong password cannot lock the account."""
     login = LoginPage(page)
     with steps.step("Вход: почта или телефон"):
-        if not login.is_open():
-            login.open()
-        outcome = login.identify(credentials.login)
-        if outcome is LoginOutcome.CAPTCHA and headed:
-            # A person at the window can pass it; wait for them, not for the clock.
-            login.login_input.wait_for(timeout=HUMAN_WAIT_MS)
-            outcome = login.identify(credentials.login)
+        def identify() -> tuple[LoginOutcome, list[Request]]:
+            if not login.is_open():
+                login.open()
+            elif login.error_page.first.is_visible():
+                page.reload()  # the login page itself came as the site's error page
+            return login.identify(credentials.login)
+
+        outcome = _attempts(login, identify, "the login's first step")
+        if outcome in WALLS:
+            _needs_person(WALLS[outcome], person, page)
+            return
     _raise_for(outcome, login, credentials)
-    if outcome is LoginOutcome.CODE_STEP:
-        with steps.step("Вход: код из письма"):
+    if outcome in (LoginOutcome.CODE_STEP, LoginOutcome.SMS_STEP):
+        channel = "СМС" if outcome is LoginOutcome.SMS_STEP else "письма"
+        with steps.step(f"Вход: код из {channel}"):
             code = code_provider(credentials.login) if code_provider else None
             if not code:
-                raise HumanNeeded(
-                    "the site e-mailed a login code: run on a terminal to type it, or pass --code-command "
-                    "(OKKO_CODE_COMMAND) that prints it"
-                )
-            outcome = login.submit_code(code.strip())
-    else:
+                what = ("the site sent a login code by SMS" if outcome is LoginOutcome.SMS_STEP
+                        else "the site e-mailed a login code")
+                if person is None:
+                    raise HumanNeeded(f"{what} and there is no way to ask for it: run on a terminal to type it, "
+                                      f"pass --code-command (OKKO_CODE_COMMAND) that prints it, or run "
+                                      f"`{FINISH_HEADED}` and type it in the window")
+                wait_for_person(page, f"{what}: type it in the window", person)
+                return
+            outcome = _attempts(login, lambda: login.submit_code(code.strip()), "the login code")
+    elif outcome is LoginOutcome.PASSWORD_STEP:
         with steps.step("Вход: пароль"):
-            outcome = login.submit_password(credentials.password.get_secret_value())
+            password = credentials.password.get_secret_value()
+            if not password:
+                raise ConfigurationError("the site asks for a password and none is saved: run `okko-cancel login`")
+            outcome = _attempts(login, lambda: login.submit_password(password), "the password step")
+    if outcome in WALLS:
+        _needs_person(WALLS[outcome], person, page)
+        return
     _raise_for(outcome, login, credentials)
     if outcome is not LoginOutcome.SIGNED_IN:
-        raise FlowFailed("Вход", "link «Настройки»", "the site did not show the signed-in header after the login")
+        raise FlowFailed("Вход", "the profile button «Профиль» or the link «Настройки»",
+                         "the site did not show the signed-in header after the login")
 
 
 def ensure_signed_in(
@@ -99,18 +185,30 @@ def ensure_signed_in(
     credentials: Credentials | None,
     *,
     code_provider: CodeProvider | None = None,
-    headed: bool = False,
+    person: Person | None = None,
     start_on: type[SettingsSection] | None = None,
 ) -> bool:
     """Leaves the page on the settings (at `start_on`, when given); True when a fresh login
     was needed (and done)."""
     if not open_settings(page, steps, start_on):
         return False
-    if credentials is None:
-        raise LoginRejected("the saved session has expired and no credentials are saved: run `okko-cancel login`")
-    sign_in(page, steps, credentials, code_provider=code_provider, headed=headed)
+    log_in(page, steps, credentials, code_provider=code_provider, person=person)
     back_in_settings(page, steps, start_on)
     return True
+
+
+def log_in(page: Page, steps: StepLog, credentials: Credentials | None, *,
+           code_provider: CodeProvider | None = None, person: Person | None = None) -> None:
+    """From where the site sent a visitor who is not signed in: the login page, or a wall on
+    the way to it (Сбер ID, an anti-bot page), which only a person passes."""
+    wall = LoginPage(page).needs_person()
+    if wall is not None:
+        with steps.step("Вход"):
+            _needs_person(WALLS[wall], person, page)
+    elif credentials is None:
+        raise LoginRejected("the saved session has expired and no credentials are saved: run `okko-cancel login`")
+    else:
+        sign_in(page, steps, credentials, code_provider=code_provider, person=person)
 
 
 def back_in_settings(page: Page, steps: StepLog, start_on: type[SettingsSection] | None = None) -> None:

@@ -246,7 +246,7 @@ def check_refund(page: Page, steps: StepLog, *, today: date | None = None,
     and, given `data_dir`, writes a receipt with a screenshot of the payment history."""
     today = today or date.today()
     profile, subscriptions, payments_page = ProfilePage(page), SubscriptionsPage(page), PaymentsPage(page)
-    with steps.step("Открыть «Профиль»"):
+    with steps.step(f"Открыть «{profile.title}»"):
         load(profile, profile.open_from_menu_unless_shown)
         account = profile.contacts()
     with steps.step("Открыть «Подписки»"):

@@ -23,7 +23,7 @@ def load(section: SettingsSection, how: Callable[[], None], backoff: Backoff = B
         section.reload()
     failure = section.load_failure()
     if failure is not None:
-        raise SiteUnreachable(f"«{section.TITLE}» kept failing to load after {backoff.attempts} attempts («{failure}»)")
+        raise SiteUnreachable(f"«{section.title}» kept failing to load after {backoff.attempts} attempts («{failure}»)")
 
 
 def change_with_read_back(

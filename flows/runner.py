@@ -20,11 +20,12 @@ from automations.session import BrowserSession, SavedSession
 from automations.settings import Settings
 from automations.steps import StepLog, StepRecord
 from automations.storage import private_dir
-from flows.login import CodeProvider, ensure_signed_in, open_settings, sign_in
+from flows.login import CodeProvider, Person, ensure_signed_in, log_in, open_settings, sign_in
 from flows.report import ActionReport
 
 T = TypeVar("T")
 OnStep = Callable[[StepRecord, bool], None]
+OnNotice = Callable[[str], None]
 TRACES_DIR = "traces"
 
 
@@ -36,6 +37,13 @@ class RunResult(Generic[T]):
     receipt: Path | None = None
     trace: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def person_for(settings: Settings, on_notice: OnNotice | None) -> Person | None:
+    """Someone at the window when the browser shows one: they finish Сбер ID, a CAPTCHA or a code."""
+    if settings.headless:
+        return None
+    return Person(settings.person_wait_s, tell=on_notice or (lambda message: None))
 
 
 def _stamp() -> str:
@@ -53,6 +61,7 @@ def run_flow(
     keep_receipt: bool = True,
     browser: Browser | None = None,
     start_on: type[SettingsSection] | None = None,
+    on_notice: OnNotice | None = None,
 ) -> RunResult[T]:
     """`browser`: run in a new context of this browser (a batch worker's) instead of a browser of its own.
     `start_on`: the section the flow opens first, where the run opens the settings (the flow's
@@ -61,7 +70,8 @@ def run_flow(
     with BrowserSession(settings, saved.load(), browser=browser) as session:
         page = session.page
         steps = StepLog(on_step=on_step or (lambda record, done: None), url=lambda: page.url)
-        fresh = sign_in_once(settings, page, steps, credentials, code_provider, start_on)
+        person = person_for(settings, on_notice)
+        fresh = sign_in_once(settings, page, steps, credentials, code_provider, start_on, person)
         if fresh:
             saved.save(session.context)
         trace_path: Path | None = None
@@ -77,7 +87,7 @@ def run_flow(
                 # One fresh login per run, then the flow again from the start: it reads the
                 # state first, so what was already done is not done twice.
                 with _untraced(session.context, settings.trace):
-                    relogin(settings, page, steps, credentials, code_provider, start_on)
+                    relogin(settings, page, steps, credentials, code_provider, start_on, person)
                 saved.save(session.context)
                 value = flow(page, steps)
         except (FlowFailed, SiteUnreachable) as error:
@@ -122,6 +132,7 @@ def sign_in_once(
     credentials: Credentials | None,
     code_provider: CodeProvider | None,
     start_on: type[SettingsSection] | None = None,
+    person: Person | None = None,
 ) -> bool:
     """`ensure_signed_in`, refusing credentials the site rejected before and remembering a
     rejection: a wrong saved password must not be tried again every morning until the
@@ -130,7 +141,7 @@ def sign_in_once(
     if credentials is not None:
         marker.refuse_if_rejected(credentials.login)
     try:
-        return ensure_signed_in(page, steps, credentials, code_provider=code_provider, headed=not settings.headless,
+        return ensure_signed_in(page, steps, credentials, code_provider=code_provider, person=person,
                                 start_on=start_on)
     except LoginRejected as error:
         if credentials is not None:
@@ -145,10 +156,11 @@ def relogin(
     credentials: Credentials,
     code_provider: CodeProvider | None,
     start_on: type[SettingsSection] | None = None,
+    person: Person | None = None,
 ) -> None:
     marker = RejectedLogin(settings.data_dir, settings.site_key)
     try:
-        sign_in(page, steps, credentials, code_provider=code_provider, headed=not settings.headless)
+        sign_in(page, steps, credentials, code_provider=code_provider, person=person)
     except LoginRejected as error:
         marker.record(credentials.login, str(error))
         raise
@@ -161,6 +173,7 @@ def verify_login(
     *,
     code_provider: CodeProvider | None = None,
     on_step: OnStep | None = None,
+    on_notice: OnNotice | None = None,
 ) -> list[StepRecord]:
     """Logs in once with a fresh browser context and saves the session: `okko-cancel login`."""
     saved = SavedSession(settings.data_dir, settings.site_key, credentials.login)
@@ -168,7 +181,7 @@ def verify_login(
         page = session.page
         steps = StepLog(on_step=on_step or (lambda record, done: None), url=lambda: page.url)
         if open_settings(page, steps):
-            sign_in(page, steps, credentials, code_provider=code_provider, headed=not settings.headless)
+            log_in(page, steps, credentials, code_provider=code_provider, person=person_for(settings, on_notice))
         saved.save(session.context)
         RejectedLogin(settings.data_dir, settings.site_key).clear()
         return steps.records

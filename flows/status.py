@@ -15,13 +15,13 @@ STARTS_ON = SubscriptionsPage
 
 def read_state(page: Page, steps: StepLog) -> AccountState:
     subscriptions, payments, devices = SubscriptionsPage(page), PaymentsPage(page), DevicesPage(page)
-    with steps.step("Открыть «Подписки»"):
+    with steps.step(f"Открыть «{subscriptions.title}»"):
         load(subscriptions, subscriptions.open_from_menu_unless_shown)
         subs = subscriptions.subscriptions()
-    with steps.step("Открыть «Оплата услуг»"):
+    with steps.step(f"Открыть «{payments.title}»"):
         load(payments, payments.open_from_menu)
         cards = payments.cards()
-    with steps.step("Открыть «Устройства»"):
+    with steps.step(f"Открыть «{devices.title}»"):
         load(devices, devices.open_from_menu)
         device_list = devices.devices()
     return AccountState(subscriptions=subs, cards=cards, devices=device_list)

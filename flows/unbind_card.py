@@ -17,18 +17,18 @@ ACTION = "unbind-card"
 STARTS_ON = PaymentsPage
 
 
-def _unbind(payments: PaymentsPage, label: str) -> bool:
-    payments.start_unbinding(label)
+def _unbind(payments: PaymentsPage, last4: str) -> bool:
+    payments.start_unbinding(last4)
     if not payments.confirm_unbind():
         return False
     # Gone once the section re-renders after the site's answer.
-    payments.card(label).wait_for(state="detached")
+    payments.card(last4).wait_for(state="detached")
     return True
 
 
-def _is_unbound(payments: PaymentsPage, label: str) -> bool:
+def _is_unbound(payments: PaymentsPage, last4: str) -> bool:
     load(payments, payments.reload)
-    return label not in [c.label for c in payments.cards()]
+    return last4 not in [c.last4 for c in payments.cards()]
 
 
 def unbind_cards(page: Page, steps: StepLog, *, card: str | None = None, dry_run: bool = False) -> ActionReport:
@@ -44,13 +44,13 @@ def unbind_cards(page: Page, steps: StepLog, *, card: str | None = None, dry_run
     for target in targets:
         with steps.step(f"Отвязать {target.label}"):
             if dry_run:
-                payments.start_unbinding(target.label)
+                payments.start_unbinding(target.last4)
                 payments.cancel_unbind()
                 payments.unbind_dialog.wait_for(state="hidden")
             else:
                 change_with_read_back(
-                    act=lambda: _unbind(payments, target.label),
-                    is_done=lambda: _is_unbound(payments, target.label),
+                    act=lambda: _unbind(payments, target.last4),
+                    is_done=lambda: _is_unbound(payments, target.last4),
                     what=f"unbinding {target.label}",
                 )
         report.changed.append(target.label)
@@ -58,7 +58,8 @@ def unbind_cards(page: Page, steps: StepLog, *, card: str | None = None, dry_run
         load(payments, payments.reload)
         after = payments.cards()
     report.after = {"cards": [asdict(c) for c in after]}
-    still_bound = [c.label for c in after if c.label in report.changed]
-    if not dry_run and still_bound:
+    unbound = {c.last4 for c in targets}
+    still_bound = [c.label for c in after if c.last4 in unbound] if not dry_run else []
+    if still_bound:
         raise FlowFailed("Проверить «Оплата услуг» после перезагрузки", still_bound[0], "the card is still bound after the reload")
     return report

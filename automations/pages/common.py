@@ -1,19 +1,54 @@
-"""What every page has: the header, the cookie banner and (sometimes) a promo pop-up."""
+"""What every page has: the header, the cookie banner and (sometimes) a promo pop-up.
+
+okko.tv's header has «Войти» (`test-id="nav_sign"`) while signed out, and an avatar button whose
+menu holds «Перейти в настройки» once signed in; the first design of our mock had a gear link
+«Настройки» instead, which stays as an alternative.
+"""
 
 from __future__ import annotations
 
 from playwright.sync_api import Locator, Page
 
+from automations.locators import Find, LocatorTable
+
+HEADER = LocatorTable("header", {
+    "sign_in": Find(test_ids=("nav_sign",), role="link", names=("Войти",)),
+    "profile_button": Find(test_ids=("profile_btn",), role="button", names=("Профиль",)),
+    "settings_in_menu": Find(role="menuitem", names=("Перейти в настройки",)),
+    "settings_link": Find(role="link", names=("Перейти в настройки", "Настройки")),
+    "home": Find(role="link", names=("Главная страница",)),
+})
+
+OVERLAYS = LocatorTable("overlays", {
+    "consent": Find(role="region", names=("Consent",)),
+    "accept_cookies": Find(role="button", names=("Принять",)),
+    "promo": Find(role="dialog", names=("Новинки недели",)),
+    # okko.tv's promo pop-up closes by this test-id (its button may have no name at all).
+    "close_promo": Find(test_ids=("banner-pop-up-cancel-action-button",), role="button", names=("Закрыть",)),
+})
+
 
 class Header:
     def __init__(self, page: Page) -> None:
         self.page = page
-        self.home = page.get_by_role("link", name="Главная страница")
-        self.sign_in = page.get_by_role("link", name="Войти", exact=True)
-        self.settings = page.get_by_role("link", name="Настройки", exact=True)
+        self.home = HEADER.locate("home", page)
+        self.sign_in = HEADER.locate("sign_in", page)
+        self.profile_button = HEADER.locate("profile_button", page)
+        self.settings_in_menu = HEADER.locate("settings_in_menu", page)
+        self.settings_link = HEADER.locate("settings_link", page)
+        # What only a signed-in visitor has: the avatar (okko.tv) or the gear (our first design).
+        self.account_control = self.profile_button.or_(self.settings_link)
+
+    def is_signed_in(self) -> bool:
+        return not self.sign_in.first.is_visible() and self.account_control.first.is_visible()
 
     def open_settings(self) -> None:
-        self.settings.click()
+        """Through the avatar's menu where the site has one, else the settings link."""
+        if self.profile_button.first.is_visible():
+            self.profile_button.first.click()
+            self.settings_in_menu.first.click()
+        else:
+            self.settings_link.first.click()
 
 
 class Overlays:
@@ -21,15 +56,18 @@ class Overlays:
 
     def __init__(self, page: Page) -> None:
         self.page = page
-        self.consent = page.get_by_role("region", name="Consent")
-        self.accept_cookies = self.consent.get_by_role("button", name="Принять")
-        self.promo = page.get_by_role("dialog", name="Новинки недели")
-        self.close_promo = self.promo.get_by_role("button", name="Закрыть")
+        self.consent = OVERLAYS.locate("consent", page)
+        self.accept_cookies = OVERLAYS.locate("accept_cookies", self.consent)
+        self.promo = OVERLAYS.locate("promo", page)
+        close = OVERLAYS.find("close_promo")
+        # okko.tv's close button counts wherever it is (its pop-up's name is not known);
+        # «Закрыть» only inside the promo, where it cannot close something else.
+        self.close_promo = Find(test_ids=close.test_ids)(page).or_(Find(role=close.role, names=close.names)(self.promo))
 
     def dismiss_automatically(self) -> None:
         """Registers handlers that Playwright runs before any action the overlays would block."""
         self._handle(self.accept_cookies, self.accept_cookies)
-        self._handle(self.promo, self.close_promo)
+        self._handle(self.close_promo, self.close_promo)
 
     def _handle(self, overlay: Locator, button: Locator) -> None:
-        self.page.add_locator_handler(overlay, lambda _: button.click())
+        self.page.add_locator_handler(overlay.first, lambda _: button.first.click())

@@ -1,0 +1,141 @@
+"""Named ways to find things on the site: every text and test-id that a page object looks for
+sits in one table at the top of its module, under a key such as `payments.unbind_button`.
+
+A `Find` lists alternatives, best evidence first: the site's own `test-id` where one was seen on
+okko.tv, then a role with any of several accessible names (the names the evidence and our
+layouts give), then a form field's label or placeholder, then plain text. The locator it makes
+matches any of them, so a page that shows one of the known spellings is found, and one that
+shows none fails at that step, naming every spelling it tried (`describe`).
+
+`Words` are texts the page objects read rather than click: a marker such as «Текущее
+устройство», or the words before a date. They are alternatives too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal, cast
+
+from playwright.sync_api import Locator, Page
+
+# Playwright's ARIA roles (the ones get_by_role accepts); a table naming another is a typo.
+Role = Literal[
+    "alert", "article", "button", "cell", "checkbox", "dialog", "group", "heading", "link", "listitem",
+    "main", "menu", "menuitem", "navigation", "progressbar", "radio", "region", "row", "status", "tab",
+    "table", "textbox",
+]
+Scope = Page | Locator
+Name = str | re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class Find:
+    """One thing on a page and every known way to find it."""
+
+    role: Role | None = None
+    names: tuple[Name, ...] = ()
+    test_ids: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+    placeholders: tuple[str, ...] = ()
+    texts: tuple[str, ...] = ()
+    level: int | None = None
+    exact: bool = True
+
+    def __call__(self, scope: Scope) -> Locator:
+        """A locator matching any of the alternatives inside `scope`."""
+        found: Locator | None = None
+        for locator in self._alternatives(scope):
+            found = locator if found is None else found.or_(locator)
+        if found is None:
+            raise ValueError("a Find needs at least one way to find its element")
+        return found
+
+    def _alternatives(self, scope: Scope) -> Iterator[Locator]:
+        for test_id in self.test_ids:
+            # okko.tv marks elements with a literal `test-id` attribute, not Playwright's data-testid.
+            yield scope.locator(f'[test-id="{test_id}"]')
+        if self.role is not None:
+            options: dict[str, Any] = {"level": self.level} if self.level is not None else {}
+            if not self.names:
+                yield scope.get_by_role(self.role, **options)
+            for name in self.names:
+                exact = self.exact if isinstance(name, str) else None
+                yield scope.get_by_role(self.role, name=name, exact=exact, **options)
+        for label in self.labels:
+            yield scope.get_by_label(label, exact=self.exact)
+        for placeholder in self.placeholders:
+            yield scope.get_by_placeholder(placeholder, exact=self.exact)
+        for text in self.texts:
+            yield scope.get_by_text(text, exact=self.exact)
+
+    def describe(self) -> str:
+        """In words, for a failure message: «the button «Отвязать» or «Отвязать карту»»."""
+        parts: list[str] = []
+        if self.role is not None:
+            names = " or ".join(f"«{_name_text(n)}»" for n in self.names)
+            parts.append(f"the {self.role} {names}".rstrip())
+        parts += [f"test-id {t}" for t in self.test_ids]
+        parts += [f"the field «{label}»" for label in self.labels + self.placeholders]
+        parts += [f"the text «{t}»" for t in self.texts]
+        return ", or ".join(parts)
+
+
+def _name_text(name: Name) -> str:
+    return name if isinstance(name, str) else name.pattern.strip("^$")
+
+
+@dataclass(frozen=True)
+class Words:
+    """Texts the page objects read: any one of them counts."""
+
+    texts: tuple[str, ...]
+
+    def pattern(self) -> str:
+        """A regular-expression group matching any of the texts."""
+        return "(?:" + "|".join(re.escape(t) for t in self.texts) + ")"
+
+    def regex(self) -> re.Pattern[str]:
+        return re.compile(self.pattern())
+
+    def found_in(self, text: str) -> bool:
+        return any(t in text for t in self.texts)
+
+    @property
+    def first(self) -> str:
+        return self.texts[0]
+
+
+class LocatorTable(Mapping[str, Find | Words]):
+    """A page object's table: its area (`payments`) and its named entries."""
+
+    def __init__(self, area: str, entries: Mapping[str, Find | Words]) -> None:
+        self.area = area
+        self._entries = dict(entries)
+        TABLES[area] = self
+
+    def __getitem__(self, key: str) -> Find | Words:
+        return self._entries[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def find(self, key: str) -> Find:
+        return cast(Find, self._entries[key])
+
+    def words(self, key: str) -> Words:
+        return cast(Words, self._entries[key])
+
+    def locate(self, key: str, scope: Scope) -> Locator:
+        return self.find(key)(scope)
+
+    def full_key(self, key: str) -> str:
+        return f"{self.area}.{key}"
+
+
+# Every page object's table, by area: what `locators` lists and a user's file extends.
+TABLES: dict[str, LocatorTable] = {}
