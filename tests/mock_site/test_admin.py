@@ -25,6 +25,10 @@ import requests
 from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient
 from tests.mock_site.test_api import Visitor, last_event_id, signed_in
 
+# This module describes the classic layout (and, where marked, redesign and breaking): it is
+# pinned to it, whatever the site's default layout is. The okko layout has its own modules.
+pytestmark = pytest.mark.variant("classic")
+
 NO_FAULTS = {
     "latency_ms": 0,
     "latency_path": "/",
@@ -131,8 +135,8 @@ SCENARIOS = [
 def test_reset_seeds_the_scenario(
     site: AdminClient, scenario: str, email: str, method: str, cards: list[str], subscriptions: dict[str, bool]
 ) -> None:
-    site.reset("multi" if scenario != "multi" else "clean")  # start somewhere else
-    site.reset(scenario)
+    site.reset("multi" if scenario != "multi" else "clean", "classic")  # start somewhere else
+    site.reset(scenario, "classic")
     state = site.state()
     assert state["scenario"] == scenario
     [account] = state["accounts"]
@@ -168,13 +172,13 @@ def test_reset_undoes_changes_and_clears_the_event_log(site: AdminClient) -> Non
     visitor = signed_in(site)
     visitor.write(f"/api/v1/cards/{first_card(visitor)}/unbind", visitor.csrf_token())
     assert site.account()["cards"] == []
-    site.reset("default")
+    site.reset("default", "classic")
     assert [c["label"] for c in site.account()["cards"]] == ["Visa •••• 4242"]
     assert site.events() == []
     assert visitor.get("/api/v1/me").status_code == 401  # old sessions are gone too
 
 
-@pytest.mark.parametrize("variant", ["classic", "redesign", "breaking"])
+@pytest.mark.parametrize("variant", ["classic", "redesign", "breaking", "okko"])
 def test_reset_sets_the_layout_variant(site: AdminClient, variant: str) -> None:
     site.reset("default", variant)
     assert site.state()["variant"] == variant
@@ -241,13 +245,13 @@ def test_faults_round_trip(site: AdminClient) -> None:
 
 def test_reset_clears_faults(site: AdminClient) -> None:
     site.set_faults(captcha=True, fail={"path": "/api/v1/me", "status": 500, "count": 5})
-    site.reset("default")
+    site.reset("default", "classic")
     assert admin(site).get("/__admin/faults").json() == NO_FAULTS
     assert signed_in(site).get("/api/v1/me").status_code == 200
 
 
 def test_reset_can_set_faults(site: AdminClient) -> None:
-    site.reset("default", faults={"captcha": True})
+    site.reset("default", "classic", faults={"captcha": True})
     response = Visitor(site.base_url).post("/api/v1/auth/start", json={"login": DEMO_EMAIL})
     assert response.status_code == 403
 

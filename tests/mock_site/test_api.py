@@ -35,6 +35,10 @@ from werkzeug.security import check_password_hash
 
 from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient, MockSite
 
+# This module describes the classic layout (and, where marked, redesign and breaking): it is
+# pinned to it, whatever the site's default layout is. The okko layout has its own modules.
+pytestmark = pytest.mark.variant("classic")
+
 BAD_FORMAT = "Неверный формат"
 BAD_CREDENTIALS = "Неверный логин или пароль"
 LOCKED = "Слишком много попыток входа. Попробуйте позже."

@@ -13,6 +13,10 @@ from playwright.sync_api import Locator, Page, expect
 
 from fixtures import AdminClient
 
+# This module describes the classic layout (and, where marked, redesign and breaking): it is
+# pinned to it, whatever the site's default layout is. The okko layout has its own modules.
+pytestmark = pytest.mark.variant("classic")
+
 CATALOG_LINKS = ["Фильмы", "Сериалы", "Спорт", "ТВ-каналы"]
 PUBLIC_PAGES = ["/", "/movies", "/login", "/no-such-page"]
 REDESIGN = pytest.mark.variant("redesign")

@@ -17,6 +17,10 @@ from playwright.sync_api import Locator, Page, expect
 
 from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient
 
+# This module describes the classic layout (and, where marked, redesign and breaking): it is
+# pinned to it, whatever the site's default layout is. The okko layout has its own modules.
+pytestmark = pytest.mark.variant("classic")
+
 HEADING = "Войдите или зарегистрируйтесь"
 LOGIN_LABEL = "Электронная почта или телефон"
 BAD_FORMAT = "Неверный формат"

@@ -36,7 +36,7 @@ def test_serve_mock_site_yields_a_loopback_url_on_a_free_port(mock_site: MockSit
 
 
 def test_two_sites_at_once_keep_separate_state() -> None:
-    with serve_mock_site() as first, serve_mock_site() as second:
+    with serve_mock_site("default", "classic") as first, serve_mock_site("default", "classic") as second:
         assert first.url != second.url
         one, other = AdminClient(first.url), AdminClient(second.url)
         visitor = signed_in(one)

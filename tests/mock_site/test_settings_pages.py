@@ -25,6 +25,10 @@ from playwright.sync_api import Locator, Page, expect
 from fixtures import AdminClient
 from fixtures.mock_site.context import device_name
 
+# This module describes the classic layout (and, where marked, redesign and breaking): it is
+# pinned to it, whatever the site's default layout is. The okko layout has its own modules.
+pytestmark = pytest.mark.variant("classic")
+
 SECTIONS = [
     ("Профиль", "/settings/profile"),
     ("Подписки", "/settings/subscriptions"),

@@ -20,6 +20,10 @@ from playwright.sync_api import Locator, Page, expect
 
 from fixtures import AdminClient
 
+# This module describes the classic layout (and, where marked, redesign and breaking): it is
+# pinned to it, whatever the site's default layout is. The okko layout has its own modules.
+pytestmark = pytest.mark.variant("classic")
+
 
 def on(layout: str, *values: object) -> Any:
     """A parameter set that starts the site in `layout` (classic is the site's default)."""
