@@ -8,6 +8,7 @@ current device unlinked ends the session.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -166,6 +167,19 @@ def test_outbox_code_prints_the_latest_code(site: AdminClient) -> None:
                              capture_output=True, text=True, timeout=60, check=False)
     assert (missing.returncode, missing.stdout) == (1, "")
     assert "no login code was sent to x@okko.test" in missing.stderr
+
+
+def test_outbox_code_takes_the_login_from_the_environment(site: AdminClient) -> None:
+    start(site, DEMO_EMAIL)
+    command = [sys.executable, "-m", "fixtures.outbox_code", site.base_url]
+    env = {**os.environ, "OKKO_CODE_FOR": DEMO_EMAIL}
+    found = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False, env=env)
+    assert (found.returncode, found.stdout) == (0, site.last_code(DEMO_EMAIL) + "\n")
+
+    env.pop("OKKO_CODE_FOR")
+    unnamed = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False, env=env)
+    assert unnamed.returncode == 2
+    assert "usage" in unnamed.stderr
 
 
 def test_state_shows_the_login_method_and_device_kinds(site: AdminClient) -> None:
