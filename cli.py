@@ -15,6 +15,7 @@ if __name__ == "__main__":
     raise SystemExit
 
 import json
+import os
 import shlex
 import subprocess
 import sys
@@ -64,6 +65,9 @@ from flows.unbind_card import unbind_cards
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
 CODE_COMMAND_TIMEOUT_S = 120
+# The bundled mock site's layouts and seed data (fixtures/), named here so that --help needs no import.
+MOCK_VARIANTS = ["okko", "classic", "redesign", "breaking"]
+MOCK_SCENARIOS = ["default", "multi", "clean", "code-login", "crowd", "stores", "sber-id", "masks", "twins", "big"]
 
 # soft_wrap: a long line (a receipt's path) is never broken in two for a script to reassemble.
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -100,7 +104,8 @@ def common_options(command: F) -> F:
         click.option("--trace", is_flag=True, default=None, help="Save a Playwright trace of the steps after login."),
         click.option("--browser-path", type=click.Path(path_type=Path), help="Chrome/Chromium to use (OKKO_BROWSER_PATH)."),
         click.option("--connect", help="ws:// URL of a remote Playwright browser server to run on."),
-        click.option("--code-command", help="A command that prints the e-mailed login code (OKKO_CODE_COMMAND)."),
+        click.option("--code-command", help="A command that prints the login code the site sent by e-mail or SMS; "
+                     "it finds the login in OKKO_CODE_FOR (OKKO_CODE_COMMAND)."),
         click.option("--json", "as_json", is_flag=True, help="Print one JSON document instead of text."),
         click.option("-v", "--verbose", is_flag=True, help="Say more about each step."),
     ]
@@ -165,9 +170,11 @@ def code_provider(settings: Settings) -> CodeProvider | None:
     if settings.code_command:
         command = settings.code_command
 
-        def from_command(email: str) -> str | None:
+        def from_command(login: str) -> str | None:
+            # The command learns whose code is wanted (a batch logs in many accounts).
+            env = {**os.environ, "OKKO_CODE_FOR": login}
             try:
-                done = subprocess.run(shlex.split(command), capture_output=True, text=True,
+                done = subprocess.run(shlex.split(command), capture_output=True, text=True, env=env,
                                       timeout=CODE_COMMAND_TIMEOUT_S, check=False)
             except (OSError, subprocess.TimeoutExpired) as error:
                 raise ConfigurationError(f"the code command failed to run: {error}") from None
@@ -177,8 +184,19 @@ def code_provider(settings: Settings) -> CodeProvider | None:
 
         return from_command
     if on_terminal():
-        return lambda email: click.prompt(f"Код из письма, отправленного на {email}", err=True)
+        return lambda login: click.prompt(f"Код, который сайт отправил на {login}", err=True)
     return None
+
+
+def mock_outbox_codes(site_url: str, printer: StepPrinter) -> CodeProvider:
+    """The bundled mock site's login codes, read from its outbox (where it "sends" them)."""
+    from fixtures import AdminClient
+
+    def from_outbox(login: str) -> str:
+        printer.notice(f"Read the login code for {login} from the mock site's outbox ({site_url}/__admin/outbox).")
+        return AdminClient(site_url).last_code(login)
+
+    return from_outbox
 
 
 def confirm_change(question: str, yes: bool, dry_run: bool) -> None:
@@ -413,8 +431,8 @@ def cancel(yes: bool, dry_run: bool, **options: Any) -> None:
 @cli.command()
 @common_options
 @click.option("--mock", is_flag=True, help="Check the bundled mock site with its demo account instead of the configured site.")
-@click.option("--variant", default="classic", show_default=True, type=click.Choice(["classic", "redesign", "breaking"]),
-              help="With --mock: the mock site's layout.")
+@click.option("--variant", default="okko", show_default=True, type=click.Choice(MOCK_VARIANTS),
+              help="With --mock: the mock site's layout (okko: as okko.tv is known to be).")
 @click.option("--junit", type=click.Path(path_type=Path, dir_okay=False), help="Write a JUnit XML report here (a test case per step).")
 @click.option("--report", "report_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Write a static HTML report (steps and failure screenshots) into this folder.")
@@ -437,9 +455,10 @@ def check(mock: bool, variant: str, junit: Path | None, report_dir: Path | None,
         if mock:
             with serve_mock_site("default", variant) as site:
                 settings = settings.model_copy(update={"base_url": site.url, "data_dir": settings.data_dir / "mock-check"})
-                report = _run_check(settings, Credentials(DEMO_EMAIL, SecretStr(DEMO_PASSWORD)), report_dir, printer)
+                report = _run_check(settings, Credentials(DEMO_EMAIL, SecretStr(DEMO_PASSWORD)), report_dir, printer,
+                                    mock_outbox_codes(site.url, printer))
         else:
-            report = _run_check(settings, resolve_credentials(settings), report_dir, printer)
+            report = _run_check(settings, resolve_credentials(settings), report_dir, printer, code_provider(settings))
     finally:
         printer.close()
     document = report.to_dict()
@@ -461,11 +480,11 @@ def check(mock: bool, variant: str, junit: Path | None, report_dir: Path | None,
 
 
 def _run_check(settings: Settings, credentials: Credentials | None, report_dir: Path | None,
-               printer: StepPrinter) -> CheckReport:
+               printer: StepPrinter, codes: CodeProvider | None) -> CheckReport:
     checks = settings.data_dir / "checks" / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     return run_check(
         settings, credentials=credentials, screenshots=report_dir or checks, traces=checks,
-        code_provider=code_provider(settings), on_step=printer, on_notice=printer.notice,
+        code_provider=codes, on_step=printer, on_notice=printer.notice,
     )
 
 
@@ -613,7 +632,8 @@ def batch(accounts_csv: Path, command: str, yes: bool, dry_run: bool, workers: i
 
 @cli.command()
 @click.option("--scenario", default="default", show_default=True, help="The mock account to start from.")
-@click.option("--variant", default="classic", show_default=True, type=click.Choice(["classic", "redesign", "breaking"]), help="The mock site's layout.")
+@click.option("--variant", default="okko", show_default=True, type=click.Choice(MOCK_VARIANTS),
+              help="The mock site's layout (okko: as okko.tv is known to be).")
 @click.option("--headed", is_flag=True, help="Show the browser window.")
 @click.option("--slow-mo", "slow_mo_ms", type=click.IntRange(0, 10_000), help="Slow each browser action by MS milliseconds.")
 @click.option("--data-dir", type=click.Path(path_type=Path), help="Where the demo's receipts go (default: <data dir>/demo).")
@@ -645,7 +665,8 @@ def demo(scenario: str, variant: str, headed: bool, slow_mo_ms: int | None, data
 
         try:
             result = run_flow(settings, "cancel", cancel_then_read, credentials=credentials, on_step=printer,
-                              start_on=CANCEL_STARTS_ON)
+                              start_on=CANCEL_STARTS_ON, code_provider=mock_outbox_codes(site.url, printer),
+                              on_notice=printer.notice)
         finally:
             printer.close()
         for line in summary_lines(result.value.to_dict()):
@@ -670,9 +691,9 @@ def _from_dict(kind: str, data: dict[str, Any]) -> Any:
 @cli.command("mock-site")
 @click.option("--port", default=8800, show_default=True, type=click.IntRange(0, 65535), help="Port on 127.0.0.1 (0: any free port).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--scenario", default="default", show_default=True,
-              type=click.Choice(["default", "multi", "clean", "code-login", "crowd", "stores"]), help="The seed data.")
-@click.option("--variant", default="classic", show_default=True, type=click.Choice(["classic", "redesign", "breaking"]), help="The layout.")
+@click.option("--scenario", default="default", show_default=True, type=click.Choice(MOCK_SCENARIOS), help="The seed data.")
+@click.option("--variant", default="okko", show_default=True, type=click.Choice(MOCK_VARIANTS),
+              help="The layout (okko: as okko.tv is known to be).")
 @click.option("--accounts", type=click.IntRange(1, 10_000), help="How many accounts the crowd scenario has.")
 @click.option("--fault", "faults", multiple=True, metavar="KEY=JSON",
               help='A fault at start-up, e.g. --fault latency_ms=500 --fault \'fail={"path":"/api/","status":503,"count":2}\'.')
@@ -682,7 +703,7 @@ def mock_site(port: int, host: str, scenario: str, variant: str, accounts: int |
 
     \b
     Example:
-      okko-cancel mock-site --port 8800 --scenario default --variant classic
+      okko-cancel mock-site --port 8800 --scenario default --variant okko
       okko-cancel mock-site --fault promo_popup=true
     """
     from fixtures import DEMO_EMAIL, DEMO_PASSWORD, serve_mock_site
@@ -702,7 +723,11 @@ def mock_site(port: int, host: str, scenario: str, variant: str, accounts: int |
         raise CommandFailed(f"cannot start the mock site: {error}", 2) from None
     try:
         stdout.print(f"Mock OKKO site: {site.url}  (scenario {scenario}, layout {variant})")
-        stdout.print(f"Log in as {DEMO_EMAIL} / {DEMO_PASSWORD}; admin API at {site.url}/__admin/state. Ctrl-C stops it.")
+        if variant == "okko":
+            stdout.print(f"Log in as {DEMO_EMAIL} with the code the site sends to {site.url}/__admin/outbox "
+                         f"(as okko.tv, by code only); admin API at {site.url}/__admin/state. Ctrl-C stops it.")
+        else:
+            stdout.print(f"Log in as {DEMO_EMAIL} / {DEMO_PASSWORD}; admin API at {site.url}/__admin/state. Ctrl-C stops it.")
         threading.Event().wait()
     except KeyboardInterrupt:
         pass

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import asdict
 
 from playwright.sync_api import ElementHandle, Page, Route
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from automations.errors import ConfigurationError, FlowFailed
 from automations.pages import SubscriptionsPage
@@ -107,7 +108,7 @@ def _dry_walk(subscriptions: SubscriptionsPage, name: str) -> None:
         subscriptions.start_disabling(name)
         try:
             walk_cancel_path(subscriptions, name, dry_run=True)
-        except FlowFailed:
+        except (FlowFailed, PlaywrightTimeoutError):
             if blocked:
                 raise FlowFailed("Отключить автопродление", "a confirmation dialog",
                                  "the button changes the account without asking first; the dry run blocked it "

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page, Request
+from playwright.sync_api import Locator, Page, Request
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from automations.credentials import Credentials
@@ -82,7 +82,8 @@ def _raise_for(outcome: LoginOutcome, page: LoginPage, credentials: Credentials)
             "then run `okko-cancel login`"
         )
     if outcome is LoginOutcome.BAD_FORMAT:
-        raise ConfigurationError(f"the site says «{page.error_text()}» for the login {credentials.login}: "
+        said = f"«{page.error_text()}»" if page.error_text() else "«Продолжить» stays disabled"
+        raise ConfigurationError(f"the site does not take {credentials.login} as an e-mail or a phone ({said}): "
                                  "give an e-mail or a phone number")
 
 
@@ -107,24 +108,31 @@ def _attempts(login: LoginPage, attempt: Callable[[], tuple[LoginOutcome, list[R
         pause(max(delay, retry_after_s(sent) or 0.0))
 
 
-def wait_for_person(page: Page, what: str, person: Person) -> None:
-    """Tells the person what to do in the window and waits until they are signed in."""
+def wait_for_person(page: Page, what: str, person: Person, until: Locator | None = None) -> None:
+    """Tells the person what to do in the window and waits until `until` shows (by default:
+    the site shows them signed in)."""
     minutes = max(1, round(person.wait_s / 60))
-    person.tell(f"A person is needed: {what}. Finish it in the browser window; waiting up to {minutes} min "
-                "for the site to show you signed in.")
+    person.tell(f"A person is needed: {what}. Finish it in the browser window; waiting up to {minutes} min.")
     try:
-        Header(page).account_control.first.wait_for(timeout=person.wait_s * 1000)
+        (until or Header(page).account_control).first.wait_for(timeout=person.wait_s * 1000)
     except PlaywrightTimeoutError:
         raise HumanNeeded(f"{what}, and nobody finished it in the window within {minutes} min: "
                           f"run `{FINISH_HEADED}` again when you are at the screen") from None
-    person.tell("Signed in: going on.")
+    person.tell("Done in the window: going on.")
 
 
-def _needs_person(what: str, person: Person | None, page: Page) -> None:
+def get_past(wall: LoginOutcome, page: Page, person: Person | None) -> None:
+    """Сбер ID: the person logs in there, and the site comes back signed in. An anti-bot page:
+    the person passes it, and the script goes on from the page behind it."""
+    what = WALLS[wall]
     if person is None:
         raise HumanNeeded(f"{what}: a script cannot finish it; run `{FINISH_HEADED}` and finish it in the "
                           "window, then run this command again")
-    wait_for_person(page, what, person)
+    if wall is LoginOutcome.CAPTCHA:
+        login = LoginPage(page)
+        wait_for_person(page, what, person, until=login.login_input.or_(Header(page).account_control))
+    else:
+        wait_for_person(page, what, person)
 
 
 def sign_in(
@@ -146,8 +154,13 @@ def sign_in(
             return login.identify(credentials.login)
 
         outcome = _attempts(login, identify, "the login's first step")
+        if outcome is LoginOutcome.CAPTCHA:
+            get_past(outcome, page, person)
+            if Header(page).is_signed_in():
+                return
+            outcome = _attempts(login, identify, "the login's first step")
         if outcome in WALLS:
-            _needs_person(WALLS[outcome], person, page)
+            get_past(outcome, page, person)
             return
     _raise_for(outcome, login, credentials)
     if outcome in (LoginOutcome.CODE_STEP, LoginOutcome.SMS_STEP):
@@ -171,7 +184,7 @@ def sign_in(
                 raise ConfigurationError("the site asks for a password and none is saved: run `okko-cancel login`")
             outcome = _attempts(login, lambda: login.submit_password(password), "the password step")
     if outcome in WALLS:
-        _needs_person(WALLS[outcome], person, page)
+        get_past(outcome, page, person)
         return
     _raise_for(outcome, login, credentials)
     if outcome is not LoginOutcome.SIGNED_IN:
@@ -203,12 +216,14 @@ def log_in(page: Page, steps: StepLog, credentials: Credentials | None, *,
     the way to it (Сбер ID, an anti-bot page), which only a person passes."""
     wall = LoginPage(page).needs_person()
     if wall is not None:
-        with steps.step("Вход"):
-            _needs_person(WALLS[wall], person, page)
-    elif credentials is None:
+        # Сбер ID or an anti-bot page on the way to the settings.
+        with steps.step("Вход: сайт просит человека"):
+            get_past(wall, page, person)
+        if Header(page).is_signed_in():
+            return
+    if credentials is None:
         raise LoginRejected("the saved session has expired and no credentials are saved: run `okko-cancel login`")
-    else:
-        sign_in(page, steps, credentials, code_provider=code_provider, person=person)
+    sign_in(page, steps, credentials, code_provider=code_provider, person=person)
 
 
 def back_in_settings(page: Page, steps: StepLog, start_on: type[SettingsSection] | None = None) -> None:

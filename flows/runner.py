@@ -174,10 +174,11 @@ def verify_login(
     code_provider: CodeProvider | None = None,
     on_step: OnStep | None = None,
     on_notice: OnNotice | None = None,
+    browser: Browser | None = None,
 ) -> list[StepRecord]:
     """Logs in once with a fresh browser context and saves the session: `okko-cancel login`."""
     saved = SavedSession(settings.data_dir, settings.site_key, credentials.login)
-    with BrowserSession(settings, None) as session:
+    with BrowserSession(settings, None, browser=browser) as session:
         page = session.page
         steps = StepLog(on_step=on_step or (lambda record, done: None), url=lambda: page.url)
         if open_settings(page, steps):

@@ -14,7 +14,7 @@ driver.
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from typing import TypeVar
 
@@ -31,10 +31,14 @@ class CommandThread:
         self._resources = ExitStack()
 
     def run(self, call: Callable[[], T]) -> T:
+        return self.submit(call).result()
+
+    def submit(self, call: Callable[[], T]) -> Future[T]:
+        """`call()` in the command thread while the test goes on (it plays a person, say)."""
         if self._executor is None:
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="okko-commands")
             self._executor.submit(self._start).result()
-        return self._executor.submit(call).result()
+        return self._executor.submit(call)
 
     def close(self) -> None:
         if self._executor is not None:

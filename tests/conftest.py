@@ -10,9 +10,11 @@ Tests pick the site's starting point with markers:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
+import keyring
 import pytest
 from playwright.sync_api import BrowserContext, Page
 
@@ -20,9 +22,11 @@ from automations.browser import launch_args, locate_browser
 from automations.pages import Overlays, SettingsSection
 from automations.session import still_animations
 from automations.steps import StepLog
-from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient, MockSite, serve_mock_site
+from fixtures import AdminClient, MockSite, serve_mock_site
 from flows.login import open_settings
 from tests.commands import COMMANDS
+from tests.helpers import sign_in_through_api
+from tests.keyrings import MemoryKeyring
 
 # The modules whose tests take seconds each (whole CLI runs, every flow in `check`), run
 # first: under xdist's worksteal a long test that starts last keeps one worker busy after
@@ -95,7 +99,7 @@ def site(mock_site: MockSite, request: pytest.FixtureRequest) -> AdminClient:
     admin = AdminClient(mock_site.url)
     admin.reset(
         scenario.args[0] if scenario else "default",
-        variant.args[0] if variant else "classic",
+        variant.args[0] if variant else "okko",
         **(scenario.kwargs if scenario else {}),
     )
     return admin
@@ -111,13 +115,16 @@ def consented_page(page: Page, base_url: str) -> Page:
 
 @pytest.fixture
 def signed_in_page(consented_page: Page, site: AdminClient) -> Page:
-    """A page signed in as the demo account through the site's own login API (no UI steps),
-    sharing the browser context's cookies."""
-    response = consented_page.request.post(
-        "/api/v1/auth/login", data={"login": DEMO_EMAIL, "password": DEMO_PASSWORD}
-    )
-    assert response.ok, response.text()
+    """A page signed in as the scenario's (first) account through the site's own login API (no
+    UI steps), sharing the browser context's cookies."""
+    sign_in_through_api(consented_page.request, site, site.state()["accounts"][0]["email"])
     return consented_page
+
+
+@pytest.fixture
+def outbox_codes(site: AdminClient) -> Callable[[str], str]:
+    """A login's code provider that reads the mock site's outbox, as a person reads their mail."""
+    return site.last_code
 
 
 @pytest.fixture
@@ -147,3 +154,21 @@ def settings_page(signed_in_page: Page, start_on: type[SettingsSection] | None) 
     open_settings(signed_in_page, StepLog(), start_on)
     Overlays(signed_in_page).dismiss_automatically()
     return signed_in_page
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """The OS keyring, kept in memory for the test."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)  # no .env of the developer's
+    return tmp_path / "data"

@@ -16,7 +16,7 @@ import pytest
 
 from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient, MockSite
 from tests.keyrings import MemoryKeyring
-from tests.test_cli import cli_env, closed_port, error_line, run
+from tests.helpers import cli_env, closed_port, error_line, run
 
 CHANGE_EVENTS = {"card_unbound", "card_bound", "auto_renew_disabled", "auto_renew_enabled", "offer_accepted",
                  "device_signed_out"}
@@ -70,13 +70,21 @@ class Case:
     signed_in: bool = True
     file_keyring: bool = False
     data_dir: str = "data"
+    variant: str = "okko"
 
 
 WRONG = {"OKKO_PASSWORD": "wrong-password"}
 CASES = {
-    "wrong password": Case(["unbind-card", "--yes"], 3, REJECTED.format(login=DEMO_EMAIL), env=WRONG),
+    "wrong password": Case(["unbind-card", "--yes"], 3, REJECTED.format(login=DEMO_EMAIL), env=WRONG,
+                           variant="classic"),
     "unknown account": Case(["unbind-card", "--yes"], 3, REJECTED.format(login="nobody@okko.test"),
-                            env={"OKKO_LOGIN": "nobody@okko.test"}),
+                            env={"OKKO_LOGIN": "nobody@okko.test"}, variant="classic"),
+    "wrong code": Case(["unbind-card", "--yes"], 3, "Error: the site rejected the login for demo@okko.test («Неверный "
+                       "код»): check the password and run `okko-cancel login` again; not retried, to avoid locking the "
+                       "account", env={"OKKO_CODE_COMMAND": "echo 000000"}),
+    "not an e-mail or phone": Case(["status"], 2, "Error: the site does not take notanemail as an e-mail or a phone "
+                                   "(«Продолжить» stays disabled): give an e-mail or a phone number",
+                                   env={"OKKO_LOGIN": "notanemail"}),
     "locked account": Case(["unbind-card", "--yes"], 3,
                            "Error: the site locked demo@okko.test after too many attempts («Слишком много попыток входа. "
                            "Попробуйте позже.»): wait 15 minutes, then run `okko-cancel login`",
@@ -129,6 +137,7 @@ def test_bad_input_exits_with_one_clear_line_and_changes_nothing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     case = CASES[name]
+    site.reset("default", case.variant)
     monkeypatch.chdir(tmp_path)
     place = Place(tmp_path / case.data_dir, mock_site.url)
     case.setup(place)

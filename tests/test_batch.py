@@ -21,7 +21,7 @@ import pytest
 from click.testing import Result
 
 from fixtures import AdminClient, MockSite
-from tests.test_cli import cli_env, error_line, run
+from tests.helpers import cli_env, error_line, run
 
 CROWD_PASSWORD = "okko-demo"  # every crowd account's, from the scenario's template
 WRONG_PASSWORD = "wrong-SENTINEL-batch"

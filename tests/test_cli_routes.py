@@ -23,14 +23,14 @@ import pytest
 from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient, MockSite
 from tests.keyrings import MemoryKeyring
 from tests.smtp_server import SMTP_PASSWORD, SMTP_USER, SmtpServer, smtp_server
-from tests.test_cli import data_dir, memory_keyring, run  # noqa: F401 - fixtures shared with the CLI tests
+from tests.helpers import code_command, run
 
 
 def cli_env(data_dir: Path, base_url: str, **extra: str) -> dict[str, str | None]:
     """OKKO_* for one run: the host's own OKKO_* variables are unset."""
     env: dict[str, str | None] = {name: None for name in os.environ if name.upper().startswith("OKKO_")}
     env.update(OKKO_DATA_DIR=str(data_dir), OKKO_BASE_URL=base_url, OKKO_LOGIN=DEMO_EMAIL,
-               OKKO_PASSWORD=DEMO_PASSWORD, **extra)
+               OKKO_PASSWORD=DEMO_PASSWORD, OKKO_CODE_COMMAND=code_command(base_url), **extra)
     return env
 
 
@@ -122,7 +122,7 @@ def test_refund_check_says_a_refund_is_due_and_keeps_a_receipt(
     assert f"Receipt: {receipt}" in out
     assert json.loads(receipt.read_text())["eligible"] is True
     assert receipt.with_suffix(".png").exists()
-    assert site.event_types() == [*events_before, "login_ok"]  # read only
+    assert site.event_types() == [*events_before, "login_code_sent", "login_ok"]  # read only
     assert DEMO_PASSWORD not in result.output
     for path in data_dir.rglob("*"):
         if path.is_file():

@@ -26,7 +26,7 @@ import pytest
 
 from automations.browser import locate_browser
 from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient, MockSite
-from tests.test_cli import cli_env, run
+from tests.helpers import cli_env, run
 
 STARTUP_TIMEOUT_S = 60
 LISTENING = re.compile(r"Listening on (ws://\S+)")

@@ -12,7 +12,7 @@ import pytest
 
 from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient, MockSite
 from tests.keyrings import MemoryKeyring
-from tests.test_cli import cli_env, memory_keyring, run  # noqa: F401 - memory_keyring is a fixture
+from tests.helpers import cli_env, run
 
 SENTINEL = DEMO_PASSWORD.encode()
 # `cancel` runs the three changing flows; `check` writes both reports and traces.

@@ -15,17 +15,18 @@ from playwright.sync_api import Browser, BrowserContext, expect
 from automations.browser import locate_browser
 from automations.session import BrowserSession, new_context
 from automations.settings import Settings
-from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient, MockSite
+from fixtures import AdminClient, MockSite
 from tests.commands import in_command_thread
+from tests.helpers import sign_in_through_api
 
 RUNNING_ANIMATIONS = "document.getAnimations().filter(a => a.playState === 'running').length"
 
 
-def running_animations_while_loading(context: BrowserContext) -> int:
+def running_animations_while_loading(context: BrowserContext, site: AdminClient) -> int:
     """Signs in, opens a section whose data is slow to come, and counts the animations
     running while its skeleton shows."""
     page = context.new_page()
-    assert page.request.post("/api/v1/auth/login", data={"login": DEMO_EMAIL, "password": DEMO_PASSWORD}).ok
+    sign_in_through_api(page.request, site)
     page.goto("/settings/subscriptions", wait_until="commit")
     expect(page.get_by_role("progressbar", name="Загрузка")).to_be_visible()
     count: int = page.evaluate(RUNNING_ANIMATIONS)
@@ -39,8 +40,8 @@ def test_a_loading_skeleton_does_not_animate_in_the_flows_context(
     plain = browser.new_context(base_url=mock_site.url)
     ours = new_context(browser, Settings(base_url=mock_site.url, data_dir=tmp_path), None)
     try:
-        assert running_animations_while_loading(plain) > 0
-        assert running_animations_while_loading(ours) == 0
+        assert running_animations_while_loading(plain, site) > 0
+        assert running_animations_while_loading(ours, site) == 0
     finally:
         plain.close()
         ours.close()

@@ -16,6 +16,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from automations.warm_start import BROWSER_COMMANDS, drives_a_browser, start_driver_while_importing
 from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient, MockSite
+from tests.helpers import code_command
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -60,12 +61,13 @@ def run_cli_script(args: list[str], data_dir: Path, **okko: str) -> subprocess.C
 
 def test_a_browser_command_runs_on_the_early_driver(site: AdminClient, mock_site: MockSite, tmp_path: Path) -> None:
     done = run_cli_script(["status", "--json"], tmp_path / "data", OKKO_BASE_URL=mock_site.url,
-                          OKKO_LOGIN=DEMO_EMAIL, OKKO_PASSWORD=DEMO_PASSWORD)
+                          OKKO_LOGIN=DEMO_EMAIL, OKKO_PASSWORD=DEMO_PASSWORD,
+                          OKKO_CODE_COMMAND=code_command(mock_site.url))
 
     assert done.returncode == 0, done.stderr
     document = json.loads(done.stdout)
     assert [card["label"] for card in document["cards"]] == [card["label"] for card in site.account()["cards"]]
-    assert site.event_types() == ["login_ok"]
+    assert site.event_types() == ["login_code_sent", "login_ok"]
 
 
 def test_a_browser_command_that_fails_before_the_browser_exits_with_its_code(mock_site: MockSite,

@@ -117,6 +117,13 @@ class LoginPage:
         if self.error_page.first.is_visible():
             return LoginOutcome.UNAVAILABLE, []
         self.login_input.fill(login)
+        try:
+            # A trial click waits for «Продолжить» to be enabled and clicks nothing.
+            self.continue_button.click(trial=True, timeout=VALIDATION_WAIT_MS)
+        except PlaywrightError:
+            # The site does not take it for an e-mail or a phone (okko.tv keeps the button
+            # disabled until it does): nothing is sent.
+            return LoginOutcome.BAD_FORMAT, []
         with watch_writes(self.page) as sent:
             self.continue_button.click()
             self.any_outcome.wait_for()
@@ -191,6 +198,8 @@ class LoginPage:
 
 # How long a code field without a button gets to send itself before Enter is pressed.
 AUTO_SUBMIT_WAIT_MS = 1_500
+# How long the site gets to accept a typed login as an e-mail or a phone («Продолжить» enabled).
+VALIDATION_WAIT_MS = 1_500
 
 
 def _failed(request: Request) -> bool:

@@ -11,6 +11,8 @@ each change must be seen done before the next one (and the final reload) starts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from playwright.sync_api import Page, expect
 from pydantic import SecretStr
@@ -160,13 +162,14 @@ def test_waits_for_each_change_before_moving_on(site: AdminClient, settings_page
 
 
 def test_a_run_that_logs_in_reads_its_first_section_only_once_it_has_loaded(
-    site: AdminClient, consented_page: Page, steps: StepLog
+    site: AdminClient, consented_page: Page, steps: StepLog, outbox_codes: Callable[[str], str]
 ) -> None:
     # The login sends the page back to the section, whose heading shows while its stylesheet
     # is still on the way; until it arrives the loading skeleton has no size and looks gone,
     # and a section read then looked empty: "nothing to do", with auto-renew still on.
     site.set_faults(latency_ms=400, latency_path="/static/style.css")
-    ensure_signed_in(consented_page, steps, Credentials(DEMO_EMAIL, SecretStr(DEMO_PASSWORD)), start_on=STARTS_ON)
+    ensure_signed_in(consented_page, steps, Credentials(DEMO_EMAIL, SecretStr(DEMO_PASSWORD)), start_on=STARTS_ON,
+                     code_provider=outbox_codes)
 
     report = disable_auto_renew(consented_page, steps)
 

@@ -12,10 +12,11 @@ from playwright.sync_api import Page
 from automations.errors import SiteUnreachable
 from automations.pages import Overlays
 from automations.steps import StepLog
-from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient
+from fixtures import AdminClient
 from flows.auto_renew import disable_auto_renew
 from flows.cancel import cancel_everything
 from flows.unbind_card import unbind_cards
+from tests.helpers import sign_in_through_api
 
 UNBIND_WRITES = "/api/v1/cards/"  # /api/v1/cards/<id>/unbind, and not the GET /api/v1/cards
 
@@ -87,7 +88,7 @@ def test_cookie_banner_and_promo_popup_are_dismissed_wherever_they_appear(
     site: AdminClient, page: Page, steps: StepLog
 ) -> None:
     site.set_faults(promo_popup=True)
-    page.request.post("/api/v1/auth/login", data={"login": DEMO_EMAIL, "password": DEMO_PASSWORD})
+    sign_in_through_api(page.request, site)
     Overlays(page).dismiss_automatically()
     page.goto("/settings")
 

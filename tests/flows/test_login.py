@@ -1,4 +1,6 @@
-"""Signing in (flows/login.py) through the mock site's real /login page.
+"""Signing in (flows/login.py) through the /login page of our first design (the `classic`
+layout), whose password step okko.tv was never seen to have; the okko.tv login by code is in
+test_login_okko.py.
 
 Covered: the right password signs in; a wrong password is LoginRejected (exit code 3) after
 exactly one attempt; a locked account is LoginRejected naming the lock; a CAPTCHA is
@@ -22,6 +24,8 @@ from automations.pages import PaymentsPage
 from automations.steps import StepLog
 from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient
 from flows.login import ensure_signed_in, sign_in
+
+pytestmark = pytest.mark.variant("classic")
 
 CODE_EMAIL = "code@okko.test"
 WRONG_PASSWORD = "not-the-Pa55word"
