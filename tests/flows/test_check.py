@@ -1,4 +1,4 @@
-"""`check`: every flow in dry run, step by step; green on classic and redesign, red on
+"""`check`: every flow in dry run, step by step; green on okko, classic and redesign, red on
 breaking naming the payments step; never a change event; JUnit and HTML reports."""
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def last_event_id(site: AdminClient) -> int:
     return events[-1]["id"] if events else 0
 
 
-@pytest.mark.parametrize("variant", [pytest.param(v, marks=pytest.mark.variant(v)) for v in ("classic", "redesign")])
+@pytest.mark.parametrize("variant", [pytest.param(v, marks=pytest.mark.variant(v)) for v in ("okko", "classic", "redesign")])
 def test_check_passes_every_step_and_changes_nothing(
     variant: str, site: AdminClient, settings_page: Page, steps: StepLog, tmp_path: Path
 ) -> None:

@@ -2,7 +2,7 @@
 default): cards masked four ways and matched by their last four digits, dates without a
 year, the cancel path as one combined dialog or none at all, a current device that shows
 «Отвязать» like every other row, another device with the same name as the current one, and
-a code field with no label and no button.
+a code field with no label and no button; and the settings reached through the avatar's menu.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from playwright.sync_api import Page
 
 from automations.credentials import Credentials
 from automations.errors import FlowFailed
-from automations.pages import DevicesPage, PaymentsPage, SubscriptionsPage
+from automations.pages import DevicesPage, Header, PaymentsPage, ProfilePage, SubscriptionsPage
 from automations.steps import StepLog
 from fixtures import AdminClient
 from flows.auto_renew import disable_auto_renew
@@ -99,6 +99,7 @@ def test_a_dry_run_where_the_button_changes_at_once_is_blocked(
     site: AdminClient, settings_page: Page, steps: StepLog
 ) -> None:
     site.set_faults(cancel_dialogs="none")
+    settings_page.set_default_timeout(1500)  # what the run waits for never comes: the write was blocked
 
     with pytest.raises(FlowFailed, match="without asking first"):
         disable_auto_renew(settings_page, steps, dry_run=True)
@@ -154,3 +155,15 @@ def test_a_code_field_with_no_label_and_no_button_signs_in(
 
     assert events_of(site, "login_ok")[-1]["account"] == "demo@okko.test"
     assert [r.name for r in steps.records][-1] == ("Вход: код из СМС" if login.startswith("+") else "Вход: код из письма")
+
+
+def test_the_settings_open_from_the_avatar_menu(signed_in_page: Page) -> None:
+    signed_in_page.goto("/")
+    header = Header(signed_in_page)
+    assert header.is_signed_in()
+
+    header.open_settings()
+
+    profile = ProfilePage(signed_in_page)
+    profile.wait_loaded()
+    assert profile.is_shown() and profile.contacts()["email"] == "demo@okko.test"

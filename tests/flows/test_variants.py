@@ -24,6 +24,7 @@ from flows.auto_renew import disable_auto_renew
 from flows.cancel import cancel_everything
 from flows.devices import sign_out_devices
 from flows.report import ActionReport
+from flows.status import read_state
 from flows.unbind_card import unbind_cards
 
 
@@ -103,3 +104,39 @@ def test_unbind_fails_naming_the_missing_menu_link(site: AdminClient, settings_p
     assert [(r.name, r.outcome) for r in steps.records] == [("Открыть «Оплата услуг»", "failed")]
     assert site.account() == before
     assert site.events(since) == []
+
+
+LAYOUTS = [pytest.param(v, marks=pytest.mark.variant(v), id=v) for v in ("okko", "classic", "redesign")]
+
+
+@pytest.mark.scenario("multi")
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_status_reads_the_same_account_on_every_layout(
+    layout: str, site: AdminClient, settings_page: Page, steps: StepLog
+) -> None:
+    state = read_state(settings_page, steps)
+
+    account = site.account()
+    assert [(s.name, s.auto_renew, s.next_charge if s.auto_renew else s.active_until) for s in state.subscriptions] == [
+        (s["name"], s["auto_renew"], s["next_charge"] if s["auto_renew"] else s["active_until"])
+        for s in account["subscriptions"]]
+    assert sorted(c.label for c in state.cards) == sorted(c["label"] for c in account["cards"])
+    assert sorted(d.name for d in state.devices) == sorted(d["name"] for d in account["devices"])
+    assert [d.current for d in state.devices].count(True) == 1
+
+
+@pytest.mark.scenario("multi")
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_cancel_does_everything_on_every_layout(
+    layout: str, site: AdminClient, settings_page: Page, steps: StepLog
+) -> None:
+    since = last_event_id(site)
+
+    cancel_everything(settings_page, steps)
+
+    account = site.account()
+    assert {s["name"]: s["auto_renew"] for s in account["subscriptions"]} == {
+        "Оптимум": False, "Премиум": True, "Оптимум + Амедиатека": False,
+    }
+    assert no_cards(account) and only_own_device(account)
+    assert "offer_accepted" not in site.event_types(since)
