@@ -39,14 +39,13 @@ def parse_date(text: str | None, when: When, today: date | None = None) -> date 
     if len(words) == 3:
         return _date(int(words[2]), month, day)
     today = today or date.today()
-    guess = _date(today.year, month, day) or _date(today.year + (1 if when == "future" else -1), month, day)
-    if guess is None:
-        return None
-    if when == "future" and guess < today:
-        return _date(today.year + 1, month, day)
-    if when == "past" and guess > today:
-        return _date(today.year - 1, month, day)
-    return guess
+    # The nearest year with that day on the right side of today (29 февраля may be years away).
+    years = range(today.year, today.year + 5) if when == "future" else range(today.year, today.year - 5, -1)
+    for year in years:
+        found_date = _date(year, month, day)
+        if found_date is not None and (found_date >= today if when == "future" else found_date <= today):
+            return found_date
+    return None
 
 
 def iso_date(text: str | None, when: When = "future", today: date | None = None) -> str | None:
