@@ -60,15 +60,25 @@ class Find:
             options: dict[str, Any] = {"level": self.level} if self.level is not None else {}
             if not self.names:
                 yield scope.get_by_role(self.role, **options)
-            for name in self.names:
-                exact = self.exact if isinstance(name, str) else None
-                yield scope.get_by_role(self.role, name=name, exact=exact, **options)
+            elif len(self.names) == 1 and isinstance(self.names[0], str):
+                yield scope.get_by_role(self.role, name=self.names[0], exact=self.exact, **options)
+            else:
+                # One pass over the page's roles for every name (each alternative of its own
+                # would compute every element's accessible name again).
+                yield scope.get_by_role(self.role, name=self.name_pattern(), **options)
         for label in self.labels:
             yield scope.get_by_label(label, exact=self.exact)
         for placeholder in self.placeholders:
             yield scope.get_by_placeholder(placeholder, exact=self.exact)
         for text in self.texts:
             yield scope.get_by_text(text, exact=self.exact)
+
+    def name_pattern(self) -> re.Pattern[str]:
+        """Every name as one pattern: an exact text whole (surrounding space aside, as
+        Playwright's exact match), a loose one anywhere and in any case, a pattern as it is."""
+        parts = [_name_part(name, self.exact) for name in self.names]
+        loose = not self.exact or any(isinstance(n, re.Pattern) and n.flags & re.IGNORECASE for n in self.names)
+        return re.compile("|".join(f"(?:{part})" for part in parts), re.IGNORECASE if loose else 0)
 
     def describe(self) -> str:
         """In words, for a failure message: «the button «Отвязать» or «Отвязать карту»»."""
@@ -80,6 +90,12 @@ class Find:
         parts += [f"the field «{label}»" for label in self.labels + self.placeholders]
         parts += [f"the text «{t}»" for t in self.texts]
         return ", or ".join(parts)
+
+
+def _name_part(name: Name, exact: bool) -> str:
+    if isinstance(name, re.Pattern):
+        return name.pattern
+    return rf"^\s*{re.escape(name)}\s*$" if exact else re.escape(name)
 
 
 def _name_text(name: Name) -> str:

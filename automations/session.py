@@ -36,8 +36,13 @@ STILL_ANIMATIONS_SCRIPT = f"""(() => {{
   const style = document.createElement("style");
   style.textContent = {STILL_ANIMATIONS_CSS!r};
   const add = () => (document.head || document.documentElement).appendChild(style);
-  if (document.documentElement) add();
-  else document.addEventListener("readystatechange", add, {{ once: true }});
+  if (document.documentElement) {{ add(); return; }}
+  // Before the parser makes <html>: add it the moment <html> exists, ahead of the page's own
+  // elements (waiting for readystatechange let a skeleton start its animation first).
+  const watch = new MutationObserver(() => {{
+    if (document.documentElement) {{ watch.disconnect(); add(); }}
+  }});
+  watch.observe(document, {{ childList: true }});
 }})();"""
 
 

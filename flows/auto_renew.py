@@ -136,8 +136,8 @@ def disable_auto_renew(
             if dry_run:
                 _dry_walk(subscriptions, sub.name)
             else:
-                change_with_read_back(act=lambda: _disable(subscriptions, sub.name),
-                                      is_done=lambda: _is_disabled(subscriptions, sub.name),
+                change_with_read_back(act=lambda name=sub.name: _disable(subscriptions, name),
+                                      is_done=lambda name=sub.name: _is_disabled(subscriptions, name),
                                       what=f"turning auto-renew off for «{sub.name}»")
         report.changed.append(sub.name)
     with steps.step(f"Проверить «{subscriptions.title}» после перезагрузки"):

@@ -64,10 +64,10 @@ def _unlink_each(devices: DevicesPage, wanted: str | None) -> None:
         index = next((i for i, d in enumerate(listed) if _is_target(d, wanted)), None)
         if index is None:
             return
-        left = sum(_is_target(d, wanted) for d in listed)
+        left, rows = sum(_is_target(d, wanted) for d in listed), len(listed)
         change_with_read_back(
-            act=lambda: _unlink_row(devices, index, len(listed)),
-            is_done=lambda: _reloaded_count(devices, wanted) < left,
+            act=lambda index=index, rows=rows: _unlink_row(devices, index, rows),
+            is_done=lambda left=left: _reloaded_count(devices, wanted) < left,
             what=f"unlinking «{listed[index].name}»",
         )
 

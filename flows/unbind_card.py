@@ -49,8 +49,8 @@ def unbind_cards(page: Page, steps: StepLog, *, card: str | None = None, dry_run
                 payments.unbind_dialog.wait_for(state="hidden")
             else:
                 change_with_read_back(
-                    act=lambda: _unbind(payments, target.last4),
-                    is_done=lambda: _is_unbound(payments, target.last4),
+                    act=lambda last4=target.last4: _unbind(payments, last4),
+                    is_done=lambda last4=target.last4: _is_unbound(payments, last4),
                     what=f"unbinding {target.label}",
                 )
         report.changed.append(target.label)
