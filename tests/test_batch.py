@@ -61,7 +61,8 @@ def cards(admin: AdminClient) -> dict[str, list[str]]:
 @pytest.fixture(scope="module")
 def batch_runs(mock_site: MockSite, tmp_path_factory: pytest.TempPathFactory) -> BatchRuns:
     admin = AdminClient(mock_site.url)
-    admin.reset("crowd", accounts=len(ACCOUNTS))
+    # One account's password is wrong: our first design's password login, where that can be.
+    admin.reset("crowd", "classic", accounts=len(ACCOUNTS))
     work = tmp_path_factory.mktemp("batch")
     data_dir, accounts_csv = work / "data", work / "accounts.csv"
     write_accounts(accounts_csv)
@@ -145,3 +146,18 @@ def test_a_bad_accounts_file_exits_2_without_echoing_it(tmp_path: Path, mock_sit
     assert result.exit_code == 2, result.output
     assert "login and password" in error_line(result)
     assert WRONG_PASSWORD not in result.output
+
+
+def test_a_batch_logs_each_account_in_with_its_own_code(
+    site: AdminClient, mock_site: MockSite, data_dir: Path, tmp_path: Path
+) -> None:
+    site.reset("crowd", accounts=2)  # the okko layout: every login by a code sent to it
+    accounts_csv = tmp_path / "codes.csv"
+    accounts_csv.write_text("login,password\nuser0001@okko.test,\nuser0002@okko.test,\n")
+
+    result = run(["batch", str(accounts_csv), "unbind-card", "--yes", "--workers", "2"], cli_env(data_dir, mock_site.url))
+
+    assert result.exit_code == 0, result.output
+    assert cards(site) == {"user0001@okko.test": [], "user0002@okko.test": []}
+    logins = sorted(e["account"] for e in site.events() if e["type"] == "login_ok")
+    assert logins == ["user0001@okko.test", "user0002@okko.test"]
