@@ -126,10 +126,8 @@ def test_status_reads_the_same_account_on_every_layout(
 
 
 @pytest.mark.scenario("multi")
-@pytest.mark.parametrize("layout", LAYOUTS)
-def test_cancel_does_everything_on_every_layout(
-    layout: str, site: AdminClient, settings_page: Page, steps: StepLog
-) -> None:
+@pytest.mark.variant("classic")  # okko: tests/flows/test_cancel.py; redesign: above
+def test_cancel_does_everything_on_the_first_design(site: AdminClient, settings_page: Page, steps: StepLog) -> None:
     since = last_event_id(site)
 
     cancel_everything(settings_page, steps)
