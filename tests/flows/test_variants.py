@@ -3,7 +3,8 @@
 `redesign` (another DOM, menu on top, card actions behind «⋯», same accessible names):
 unbinding, disabling auto-renew and signing out devices all still work, as the admin
 state shows, and so does the whole `cancel` on the `multi` account (several cards and
-subscriptions, each action behind its own «⋯» menu), in order.
+subscriptions, each action behind its own «⋯» menu), in order; the whole `cancel` on
+`classic` too, and `status` reads the same account on `okko`, `classic` and `redesign`.
 
 `breaking` («Оплата услуг» gone from the settings menu): unbinding fails with FlowFailed
 naming the step and the missing menu link, and nothing changes.
@@ -74,8 +75,11 @@ def test_flow_works_on_the_redesign(
 
 
 @pytest.mark.scenario("multi")
-@pytest.mark.variant("redesign")
-def test_cancel_does_everything_on_the_redesign(site: AdminClient, settings_page: Page, steps: StepLog) -> None:
+@pytest.mark.parametrize("layout", [pytest.param(v, marks=pytest.mark.variant(v), id=v) for v in ("redesign", "classic")])
+def test_cancel_does_everything_on_the_other_layouts(
+    layout: str, site: AdminClient, settings_page: Page, steps: StepLog
+) -> None:
+    """okko, the default, has its own in test_cancel.py."""
     since = last_event_id(site)
 
     cancel_everything(settings_page, steps)
@@ -124,17 +128,3 @@ def test_status_reads_the_same_account_on_every_layout(
     assert sorted(d.name for d in state.devices) == sorted(d["name"] for d in account["devices"])
     assert [d.current for d in state.devices].count(True) == 1
 
-
-@pytest.mark.scenario("multi")
-@pytest.mark.variant("classic")  # okko: tests/flows/test_cancel.py; redesign: above
-def test_cancel_does_everything_on_the_first_design(site: AdminClient, settings_page: Page, steps: StepLog) -> None:
-    since = last_event_id(site)
-
-    cancel_everything(settings_page, steps)
-
-    account = site.account()
-    assert {s["name"]: s["auto_renew"] for s in account["subscriptions"]} == {
-        "Оптимум": False, "Премиум": True, "Оптимум + Амедиатека": False,
-    }
-    assert no_cards(account) and only_own_device(account)
-    assert "offer_accepted" not in site.event_types(since)
