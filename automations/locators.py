@@ -149,9 +149,6 @@ class LocatorTable(Mapping[str, Find | Words]):
     def locate(self, key: str, scope: Scope) -> Locator:
         return self.find(key)(scope)
 
-    def full_key(self, key: str) -> str:
-        return f"{self.area}.{key}"
 
-
-# Every page object's table, by area: what `locators` lists and a user's file extends.
+# Every page object's table, by area (`payments`), so that all of them can be listed or extended in one place.
 TABLES: dict[str, LocatorTable] = {}

@@ -20,6 +20,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from automations.errors import ConfigurationError, FlowFailed
 from automations.pages import SubscriptionsPage
+from automations.pages.subscriptions import SUBSCRIPTIONS
 from automations.steps import StepLog
 from flows.guides import store_pointer
 from flows.report import ActionReport
@@ -59,8 +60,8 @@ def walk_cancel_path(subscriptions: SubscriptionsPage, name: str, dry_run: bool)
             else:
                 subscriptions.control("survey_skip").click()
         _moved_on(subscriptions.page, shown, text)
-    raise FlowFailed("Отключить автопродление", "a confirming button «Отключить»",
-                     f"{MAX_DIALOGS} dialogs came and none of them confirmed")
+    raise FlowFailed("Отключить автопродление", SUBSCRIPTIONS.find("confirm").describe(),
+                     f"{MAX_DIALOGS} dialogs came and none of them had it")
 
 
 def _moved_on(page: Page, dialog: ElementHandle, text: str) -> None:
