@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
@@ -122,6 +123,10 @@ class SettingsSection:
                 overtaken = any(sign in str(error) for sign in OVERTAKEN)
                 if not overtaken or attempt == REDIRECT_RACE_ATTEMPTS - 1:
                     raise
+                if urlsplit(self.page.url).path.startswith("/login"):
+                    # Overtaken by the site's own way to its login page (the session ended):
+                    # that page is the answer, and loading it again only races the site.
+                    break
         self.wait_loaded()
 
     def wait_loaded(self) -> None:
