@@ -48,6 +48,8 @@ def test_check_flows_always_checks_the_mock_and_the_live_site_only_with_secrets(
     assert "okko-cancel check --mock --junit reports/mock.xml --report reports/mock" in text
     assert "if: ${{ !cancelled() && env.HAS_LIVE_ACCOUNT == 'true' }}" in text
     assert "secrets.OKKO_PASSWORD" in text
+    # okko.tv logs in by a code: the live check can run on a saved session, written private.
+    assert "secrets.OKKO_SESSION" in text and 'umask 077' in text and '/session.json"' in text
 
 
 def test_check_flows_uploads_only_the_reports() -> None:
