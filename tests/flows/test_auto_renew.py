@@ -24,6 +24,7 @@ from automations.steps import StepLog
 from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient
 from flows.auto_renew import STARTS_ON, disable_auto_renew
 from flows.login import ensure_signed_in
+from tests.helpers import last_event_id
 
 # Records the title of every modal the page opens, across the flow's reloads (sessionStorage).
 RECORD_DIALOGS = """
@@ -43,11 +44,6 @@ RECORD_DIALOGS = """
 def start_on() -> type[SettingsSection]:
     """Runs of this flow open the settings at its first section: so do its tests."""
     return STARTS_ON
-
-
-def last_event_id(site: AdminClient) -> int:
-    events = site.events()
-    return int(events[-1]["id"]) if events else 0
 
 
 def renewing(site: AdminClient) -> dict[str, bool]:

@@ -14,17 +14,13 @@ from automations.reports import write_html, write_junit
 from automations.steps import StepLog
 from fixtures import DEMO_PASSWORD, AdminClient
 from flows.check import CHECKS, CheckReport, check_flows
+from tests.helpers import last_event_id
 
 CHECK_GROUPS = {group for group, _ in CHECKS}
 
 
 def run(page: Page, steps: StepLog, tmp_path: Path) -> CheckReport:
     return check_flows(page, steps, site="mock", screenshots=tmp_path / "shots", traces=tmp_path / "traces")
-
-
-def last_event_id(site: AdminClient) -> int:
-    events = site.events()
-    return events[-1]["id"] if events else 0
 
 
 @pytest.mark.parametrize("variant", [pytest.param(v, marks=pytest.mark.variant(v)) for v in ("okko", "classic", "redesign")])

@@ -17,6 +17,7 @@ from automations.pages import SettingsSection
 from automations.steps import StepLog
 from fixtures import AdminClient
 from flows.devices import STARTS_ON, sign_out_devices
+from tests.helpers import last_event_id
 
 OTHERS = ["Samsung Smart TV", "iPhone 13", "Chrome, Windows"]
 
@@ -25,11 +26,6 @@ OTHERS = ["Samsung Smart TV", "iPhone 13", "Chrome, Windows"]
 def start_on() -> type[SettingsSection]:
     """Runs of this flow open the settings at its first section: so do its tests."""
     return STARTS_ON
-
-
-def last_event_id(site: AdminClient) -> int:
-    events = site.events()
-    return int(events[-1]["id"]) if events else 0
 
 
 def own_device(site: AdminClient) -> str:

@@ -24,6 +24,7 @@ from automations.pages import PaymentsPage
 from automations.steps import StepLog
 from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient
 from flows.login import ensure_signed_in, sign_in
+from tests.helpers import last_event_id
 
 pytestmark = pytest.mark.variant("classic")
 
@@ -34,11 +35,6 @@ LOCK_AFTER = 5
 
 def creds(password: str = DEMO_PASSWORD, login: str = DEMO_EMAIL) -> Credentials:
     return Credentials(login, SecretStr(password))
-
-
-def last_event_id(site: AdminClient) -> int:
-    events = site.events()
-    return int(events[-1]["id"]) if events else 0
 
 
 def expect_signed_in(page: Page) -> None:

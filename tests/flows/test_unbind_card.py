@@ -17,17 +17,13 @@ from automations.pages import SettingsSection
 from automations.steps import StepLog
 from fixtures import AdminClient
 from flows.unbind_card import STARTS_ON, unbind_cards
+from tests.helpers import last_event_id
 
 
 @pytest.fixture
 def start_on() -> type[SettingsSection]:
     """Runs of this flow open the settings at its first section: so do its tests."""
     return STARTS_ON
-
-
-def last_event_id(site: AdminClient) -> int:
-    events = site.events()
-    return int(events[-1]["id"]) if events else 0
 
 
 def card_labels(site: AdminClient) -> list[str]:

@@ -27,11 +27,7 @@ from flows.devices import sign_out_devices
 from flows.report import ActionReport
 from flows.status import read_state
 from flows.unbind_card import unbind_cards
-
-
-def last_event_id(site: AdminClient) -> int:
-    events = site.events()
-    return int(events[-1]["id"]) if events else 0
+from tests.helpers import last_event_id
 
 
 def no_cards(account: dict[str, Any]) -> bool:

@@ -23,7 +23,8 @@ import pytest
 import requests
 
 from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient
-from tests.mock_site.test_api import Visitor, last_event_id, signed_in
+from tests.helpers import last_event_id
+from tests.mock_site.visitor import Visitor, signed_in
 
 # This module describes the classic layout (and, where marked, redesign and breaking): it is
 # pinned to it, whatever the site's default layout is. The okko layout has its own modules.

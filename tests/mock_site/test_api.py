@@ -25,7 +25,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -34,6 +33,8 @@ import requests
 from werkzeug.security import check_password_hash
 
 from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient, MockSite
+from tests.helpers import last_event_id
+from tests.mock_site.visitor import Visitor, signed_in
 
 # This module describes the classic layout (and, where marked, redesign and breaking): it is
 # pinned to it, whatever the site's default layout is. The okko layout has its own modules.
@@ -43,64 +44,6 @@ BAD_FORMAT = "Неверный формат"
 BAD_CREDENTIALS = "Неверный логин или пароль"
 LOCKED = "Слишком много попыток входа. Попробуйте позже."
 CODE_EMAIL = "code@okko.test"
-
-
-class _CsrfMeta(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.token: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        if tag == "meta" and values.get("name") == "csrf-token":
-            self.token = values.get("content")
-
-
-class Visitor:
-    """One visitor without a browser: a `requests` session (cookies kept) bound to the site."""
-
-    def __init__(self, base_url: str) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.http = requests.Session()
-        self.http.trust_env = False  # the site is on loopback: no proxy from the environment
-
-    def get(self, path: str, **kwargs: Any) -> requests.Response:
-        return self.http.get(self.base_url + path, timeout=10, **kwargs)
-
-    def post(self, path: str, **kwargs: Any) -> requests.Response:
-        return self.http.post(self.base_url + path, timeout=10, **kwargs)
-
-    def delete(self, path: str, **kwargs: Any) -> requests.Response:
-        return self.http.delete(self.base_url + path, timeout=10, **kwargs)
-
-    def login(self, login: str = DEMO_EMAIL, password: str = DEMO_PASSWORD) -> requests.Response:
-        response = self.post("/api/v1/auth/login", json={"login": login, "password": password})
-        assert response.status_code == 200, response.text
-        return response
-
-    def csrf_token(self) -> str:
-        """The token the settings pages carry in `<meta name="csrf-token">`."""
-        page = self.get("/settings/profile")
-        assert page.status_code == 200, page.text
-        parser = _CsrfMeta()
-        parser.feed(page.text)
-        assert parser.token, "no <meta name='csrf-token'> on /settings/profile"
-        return parser.token
-
-    def write(self, path: str, token: str | None, json: Any = None) -> requests.Response:
-        headers = {} if token is None else {"X-CSRF-Token": token}
-        return self.post(path, json={} if json is None else json, headers=headers)
-
-
-def signed_in(site: AdminClient, login: str = DEMO_EMAIL) -> Visitor:
-    visitor = Visitor(site.base_url)
-    visitor.login(login)
-    return visitor
-
-
-def last_event_id(site: AdminClient) -> int:
-    events = site.events()
-    return int(events[-1]["id"]) if events else 0
 
 
 def set_cookie_attributes(response: requests.Response, name: str) -> dict[str, str]:

@@ -17,7 +17,7 @@ import pytest
 
 from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient
 from tests.mock_site.okko_support import LOCKED, WRONG_CODE, other_code
-from tests.mock_site.test_api import Visitor
+from tests.mock_site.visitor import Visitor
 
 pytestmark = pytest.mark.variant("okko")
 

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from fixtures import DEMO_EMAIL, AdminClient
-from tests.mock_site.test_api import Visitor
+from tests.mock_site.visitor import Visitor
 
 BIG = "big@okko.test"
 

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from fixtures import AdminClient
-from tests.mock_site.test_api import Visitor
+from tests.mock_site.visitor import Visitor
 
 SBER_EMAIL = "sber@okko.test"
 SBER_PHONE = "+7 999 555-44-33"

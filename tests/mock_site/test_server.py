@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from fixtures import DEMO_EMAIL, AdminClient, MockSite, create_app, serve_mock_site
-from tests.mock_site.test_api import Visitor, signed_in
+from tests.mock_site.visitor import Visitor, signed_in
 
 
 def db(tmp_path: Path) -> str:
