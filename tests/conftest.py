@@ -28,15 +28,11 @@ from tests.commands import COMMANDS
 from tests.helpers import sign_in_through_api
 from tests.keyrings import MemoryKeyring
 
-# The modules whose tests take seconds each (whole CLI runs, every flow in `check`), run
-# first: under xdist's worksteal a long test that starts last keeps one worker busy after
-# the other has run out of work, and that tail is the suite's wall time.
-LONG_MODULES = ("test_secrets.py", "test_batch.py", "test_cli.py", "test_check.py", "test_connect.py",
-                "test_cli_routes.py", "test_runner.py", "test_faults.py", "test_bad_input.py", "test_cancel.py")
-
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    items.sort(key=lambda item: item.path.name not in LONG_MODULES)  # stable: file order kept otherwise
+    """Tests marked `slow` (whole CLI runs, every flow in `check`: seconds each) run first:
+    under xdist's worksteal a long test that starts last keeps one worker busy after the
+    other has run out of work, and that tail is the suite's wall time."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: file order kept otherwise
 
 
 # Short enough that a broken test fails fast, long enough for a loaded 2-core CI machine.

@@ -18,6 +18,9 @@ from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient, MockSite
 from tests.keyrings import MemoryKeyring
 from tests.helpers import cli_env, closed_port, error_line, run
 
+# Whole commands or every flow: seconds each, so they start first (see conftest.py).
+pytestmark = pytest.mark.slow
+
 CHANGE_EVENTS = {"card_unbound", "card_bound", "auto_renew_disabled", "auto_renew_enabled", "offer_accepted",
                  "device_signed_out"}
 REJECTED = ("Error: the site rejected the login for {login} («Неверный логин или пароль»): check the password and run "

@@ -23,6 +23,9 @@ from click.testing import Result
 from fixtures import AdminClient, MockSite
 from tests.helpers import cli_env, error_line, run
 
+# Whole commands or every flow: seconds each, so they start first (see conftest.py).
+pytestmark = pytest.mark.slow
+
 CROWD_PASSWORD = "okko-demo"  # every crowd account's, from the scenario's template
 WRONG_PASSWORD = "wrong-SENTINEL-batch"
 ACCOUNTS = [f"user{n:04d}@okko.test" for n in range(1, 4)]

@@ -34,6 +34,9 @@ from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient, MockSite
 from tests.helpers import cli_env, error_line, run
 from tests.keyrings import MemoryKeyring
 
+# Whole commands or every flow: seconds each, so they start first (see conftest.py).
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parent.parent
 WRONG_PASSWORD = "wrong-SENTINEL-pw"
 RECEIPT_NAME = re.compile(r"^\d{8}T\d{6}Z-unbind-card(-\d+)?\.json$")

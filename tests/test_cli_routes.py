@@ -25,6 +25,9 @@ from tests.keyrings import MemoryKeyring
 from tests.smtp_server import SMTP_PASSWORD, SMTP_USER, SmtpServer, smtp_server
 from tests.helpers import code_command, run
 
+# Whole commands or every flow: seconds each, so they start first (see conftest.py).
+pytestmark = pytest.mark.slow
+
 
 def cli_env(data_dir: Path, base_url: str, **extra: str) -> dict[str, str | None]:
     """OKKO_* for one run: the host's own OKKO_* variables are unset."""

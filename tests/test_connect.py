@@ -28,6 +28,9 @@ from automations.browser import locate_browser
 from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient, MockSite
 from tests.helpers import cli_env, run
 
+# Whole commands or every flow: seconds each, so they start first (see conftest.py).
+pytestmark = pytest.mark.slow
+
 STARTUP_TIMEOUT_S = 60
 LISTENING = re.compile(r"Listening on (ws://\S+)")
 

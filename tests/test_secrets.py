@@ -14,6 +14,9 @@ from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient, MockSite
 from tests.keyrings import MemoryKeyring
 from tests.helpers import cli_env, run
 
+# Whole commands or every flow: seconds each, so they start first (see conftest.py).
+pytestmark = pytest.mark.slow
+
 SENTINEL = DEMO_PASSWORD.encode()
 # `cancel` runs the three changing flows; `check` writes both reports and traces.
 COMMANDS = [

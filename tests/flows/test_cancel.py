@@ -15,6 +15,9 @@ from fixtures import AdminClient
 from flows.cancel import STARTS_ON, cancel_everything
 from tests.helpers import last_event_id
 
+# Whole commands or every flow: seconds each, so they start first (see conftest.py).
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def start_on() -> type[SettingsSection]:

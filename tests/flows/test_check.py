@@ -16,6 +16,9 @@ from fixtures import DEMO_PASSWORD, AdminClient
 from flows.check import CHECKS, CheckReport, check_flows
 from tests.helpers import last_event_id
 
+# Whole commands or every flow: seconds each, so they start first (see conftest.py).
+pytestmark = pytest.mark.slow
+
 CHECK_GROUPS = {group for group, _ in CHECKS}
 
 

@@ -18,6 +18,9 @@ from flows.cancel import cancel_everything
 from flows.unbind_card import unbind_cards
 from tests.helpers import sign_in_through_api
 
+# Whole commands or every flow: seconds each, so they start first (see conftest.py).
+pytestmark = pytest.mark.slow
+
 UNBIND_WRITES = "/api/v1/cards/"  # /api/v1/cards/<id>/unbind, and not the GET /api/v1/cards
 
 

@@ -30,6 +30,9 @@ from flows.status import STARTS_ON, read_state
 from tests.commands import COMMANDS
 from tests.helpers import cli_env, error_line, events_of, run
 
+# Whole commands or every flow: seconds each, so they start first (see conftest.py).
+pytestmark = pytest.mark.slow
+
 T = TypeVar("T")
 SBER_LOGIN = "sber@okko.test"
 SBER_PHONE = "+7 999 555-44-33"

@@ -18,6 +18,9 @@ from flows.runner import run_flow, verify_login
 from flows.unbind_card import unbind_cards
 from tests.commands import in_command_thread
 
+# Whole commands or every flow: seconds each, so they start first (see conftest.py).
+pytestmark = pytest.mark.slow
+
 T = TypeVar("T")
 RIGHT = Credentials(DEMO_EMAIL, SecretStr(DEMO_PASSWORD))
 WRONG = Credentials(DEMO_EMAIL, SecretStr("not-the-password"))
