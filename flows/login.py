@@ -181,7 +181,8 @@ def sign_in(
         with steps.step("Вход: пароль"):
             password = credentials.password.get_secret_value()
             if not password:
-                raise ConfigurationError("the site asks for a password and none is saved: run `okko-cancel login`")
+                raise ConfigurationError("the site asks for a password and none was given: set OKKO_PASSWORD, or "
+                                         "run `okko-cancel login` on a terminal")
             outcome = _attempts(login, lambda: login.submit_password(password), "the password step")
     if outcome in WALLS:
         get_past(outcome, page, person)

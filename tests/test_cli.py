@@ -146,6 +146,29 @@ def test_receipt_has_before_and_after_is_private_and_has_no_password(unbind_twic
     assert DEMO_PASSWORD not in unbind_twice.first.output + unbind_twice.second.output
 
 
+def test_login_by_code_needs_no_password(
+    site: AdminClient, mock_site: MockSite, data_dir: Path, memory_keyring: MemoryKeyring
+) -> None:
+    logged_in = run(["login", "--json"], cli_env(data_dir, mock_site.url, OKKO_LOGIN=DEMO_EMAIL))
+
+    assert logged_in.exit_code == 0, logged_in.output
+    assert json.loads(logged_in.stdout)["login"] == DEMO_EMAIL
+    assert [m["kind"] for m in site.outbox()] == ["email"] and logins(site) == ["login_ok"]
+    assert (data_dir / "session.json").exists()
+
+
+@pytest.mark.variant("classic")
+def test_login_where_the_site_asks_for_a_password_and_none_was_given_exits_2(
+    site: AdminClient, mock_site: MockSite, data_dir: Path, memory_keyring: MemoryKeyring
+) -> None:
+    result = run(["login"], cli_env(data_dir, mock_site.url, OKKO_LOGIN=DEMO_EMAIL))
+
+    assert result.exit_code == 2, result.output
+    assert error_line(result) == ("Error: the site asks for a password and none was given: set OKKO_PASSWORD, or run "
+                                  "`okko-cancel login` on a terminal")
+    assert logins(site) == []
+
+
 def test_login_saves_credentials_and_a_private_session_that_status_reuses(
     site: AdminClient, mock_site: MockSite, data_dir: Path, memory_keyring: MemoryKeyring
 ) -> None:
