@@ -118,10 +118,6 @@ class Words:
     def found_in(self, text: str) -> bool:
         return any(t in text for t in self.texts)
 
-    @property
-    def first(self) -> str:
-        return self.texts[0]
-
 
 class LocatorTable(Mapping[str, Find | Words]):
     """A page object's table: its area (`payments`) and its named entries."""
