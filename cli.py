@@ -65,9 +65,9 @@ from flows.unbind_card import unbind_cards
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
 CODE_COMMAND_TIMEOUT_S = 120
-# The bundled mock site's layouts and seed data (fixtures/), named here so that --help needs no import.
 # okko.tv sends a code instead of asking for a password; a site that asks for one gets it.
 PASSWORD_PROMPT = "Пароль (пусто: okko.tv присылает код на почту или по СМС)"
+# The bundled mock site's layouts and seed data (fixtures/), named here so that --help needs no import.
 MOCK_VARIANTS = ["okko", "classic", "redesign", "breaking"]
 MOCK_SCENARIOS = ["default", "multi", "clean", "code-login", "crowd", "stores", "sber-id", "masks", "twins", "big"]
 

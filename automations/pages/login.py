@@ -21,6 +21,7 @@ from playwright.sync_api import Locator, Page, Request
 
 from automations.locators import Find, LocatorTable, Words
 from automations.pages.common import Header
+from automations.pages.settings import SETTINGS
 
 LOGIN = LocatorTable("login", {
     "heading": Find(role="heading", names=("Войдите или зарегистрируйтесь",)),
@@ -39,8 +40,6 @@ LOGIN = LocatorTable("login", {
     "sber_id": Find(role="heading", names=("Вход с помощью Сбер ID", "Войдите через Сбер ID")),
     "sber_id_button": Find(test_ids=("sign_sber",), role="button", names=("Сбер ID", "Войти через Сбер ID")),
     "captcha": Find(role="heading", names=("Проверка безопасности", "Проверка браузера")),
-    "error_page": Find(role="heading", level=1, names=(
-        re.compile(r"временно недоступен|Слишком много запросов|пошло не так", re.IGNORECASE),)),
     # What the site says: only the first two are the site refusing the credentials.
     "rejected_words": Words(("Неверный логин или пароль", "Неверный код", "Неверный пароль", "Неправильный код")),
     "locked_words": Words(("Слишком много попыток",)),
@@ -85,7 +84,8 @@ class LoginPage:
         self.error = LOGIN.locate("error", page).filter(has_text=re.compile(r"\S"))
         self.sber_id = LOGIN.locate("sber_id", page)
         self.captcha = LOGIN.locate("captcha", page)
-        self.error_page = LOGIN.locate("error_page", page)
+        # The site's own error page (a 429 or 5xx) instead of the login form.
+        self.error_page = SETTINGS.locate("error_page", page)
         self.signed_in_marker = self.header.account_control
         # Whatever the site shows after a step: the next step, a verdict, or a wall.
         self.any_outcome = (
