@@ -134,7 +134,7 @@ def split_common(kwargs: dict[str, Any]) -> tuple[Settings, bool, bool]:
     # Before anything happens on the site: a run that cannot keep its session and receipt
     # must not start changing the account.
     private_dir(settings.data_dir)
-    session = SavedSession(settings.data_dir, settings.site_key, None)
+    session = SavedSession(settings.home, None)
     if session.is_too_open():
         stderr.print(f"[yellow]warning:[/] {session.file} can be read by other users: run `chmod 600 {session.file}`")
     return settings, as_json, verbose
@@ -145,7 +145,7 @@ def on_terminal() -> bool:
 
 
 def credential_store(settings: Settings) -> CredentialStore:
-    return CredentialStore(settings.data_dir, settings.site_key, warn=lambda m: stderr.print(f"[yellow]warning:[/] {m}"))
+    return CredentialStore(settings.home, warn=lambda m: stderr.print(f"[yellow]warning:[/] {m}"))
 
 
 def resolve_credentials(settings: Settings) -> Credentials | None:
@@ -156,7 +156,7 @@ def resolve_credentials(settings: Settings) -> Credentials | None:
     saved = credential_store(settings).load()
     if saved is not None and (not settings.login or settings.login == saved.login):
         return saved
-    if SavedSession(settings.data_dir, settings.site_key, settings.login).load() is not None:
+    if SavedSession(settings.home, settings.login).load() is not None:
         return None
     if not on_terminal():
         raise ConfigurationError(
@@ -307,7 +307,7 @@ def logout(**options: Any) -> None:
     """
     settings, as_json, _ = split_common(options)
     forgot_credentials = credential_store(settings).forget()
-    forgot_session = SavedSession(settings.data_dir, settings.site_key, None).forget()
+    forgot_session = SavedSession(settings.home, None).forget()
     if as_json:
         click.echo(json.dumps({"credentials_removed": forgot_credentials, "session_removed": forgot_session}))
     elif forgot_credentials or forgot_session:
@@ -533,7 +533,7 @@ def refund_check(**options: Any) -> None:
       okko-cancel refund-check --window-days 5 --json
     """
     settings, as_json, _ = split_common(options)
-    flow = partial(check_refund, window_days=settings.refund_window_days, data_dir=settings.data_dir)
+    flow = partial(check_refund, window_days=settings.refund_window_days, home=settings.home)
     result = run_with_progress(settings, "refund-check", flow, REFUND_STARTS_ON, as_json)
     print_document(result.value.to_dict(), as_json, refund_lines)
 

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import SecretStr
 
 from automations.errors import ConfigurationError, LoginRejected
+from automations.home import DataHome
 from automations.storage import read_json, too_open, write_private_json
 
 if TYPE_CHECKING:
@@ -35,8 +36,6 @@ else:
     keyring = _Keyring()
 
 SERVICE = "okko-cancel"
-CREDENTIALS_FILE = "credentials.json"
-REJECTED_FILE = "login-rejected.json"
 StoreKind = Literal["keyring", "file"]
 
 
@@ -61,14 +60,13 @@ def keyring_works(backend: KeyringBackend | None = None) -> bool:
 class CredentialStore:
     def __init__(
         self,
-        data_dir: Path,
-        site_key: str,
+        home: DataHome,
         *,
         backend: KeyringBackend | None = None,
         warn: Callable[[str], None] = lambda message: None,
     ) -> None:
-        self.data_dir = data_dir
-        self.site_key = site_key
+        self.site_key = home.site_key
+        self._file = home.credentials_file
         self.backend = backend or keyring.get_keyring()
         self.warn = warn
 
@@ -78,7 +76,7 @@ class CredentialStore:
 
     @property
     def file(self) -> Path:
-        return self.data_dir / CREDENTIALS_FILE
+        return self._file
 
     def describe(self) -> str:
         if self.kind == "keyring":
@@ -149,9 +147,9 @@ class CredentialStore:
 class RejectedLogin:
     """Remembers that the site rejected a login, per site, until a login succeeds again."""
 
-    def __init__(self, data_dir: Path, site_key: str) -> None:
-        self.file = data_dir / REJECTED_FILE
-        self.site_key = site_key
+    def __init__(self, home: DataHome) -> None:
+        self.file = home.rejected_file
+        self.site_key = home.site_key
 
     def _entries(self) -> dict[str, dict[str, str]]:
         document = read_json(self.file, "rejected-login record")

@@ -10,9 +10,8 @@ from typing import Any
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
-from automations.storage import private_dir, write_private, write_private_json
-
-RECEIPTS_DIR = "receipts"
+from automations.home import RECEIPTS, DataHome, utc_stamp
+from automations.storage import write_private, write_private_json
 
 
 def masked_screenshot(page: Page) -> bytes | None:
@@ -22,11 +21,11 @@ def masked_screenshot(page: Page) -> bytes | None:
         return None
 
 
-def write_receipt(data_dir: Path, action: str, document: dict[str, Any], page: Page | None) -> Path:
+def write_receipt(home: DataHome, action: str, document: dict[str, Any], page: Page | None) -> Path:
     """Writes `receipts/<UTC time>-<action>.json` (and `.png`); returns the JSON's path."""
-    folder = private_dir(data_dir / RECEIPTS_DIR)
+    folder = home.folder(RECEIPTS)
     now = datetime.now(UTC)
-    stamp = now.strftime("%Y%m%dT%H%M%SZ")
+    stamp = utc_stamp(now)
     base = folder / f"{stamp}-{action}"
     counter = 1
     while base.with_name(base.name + ".json").exists():

@@ -4,7 +4,6 @@ state, the overlay handlers, and the saved `session.json`."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -14,11 +13,11 @@ from playwright.sync_api import Error as PlaywrightError
 from automations.browser import launch_args, locate_browser
 from automations.driver import current_loan, start_playwright
 from automations.errors import ConfigurationError, SiteUnreachable
+from automations.home import DataHome
 from automations.pages import Overlays
 from automations.settings import Settings
 from automations.storage import read_json, too_open, write_private_json
 
-SESSION_FILE = "session.json"
 VIEWPORT = {"width": 1280, "height": 900}
 
 # Every CSS animation runs as one frame: a loading skeleton's endless shimmer repaints 60
@@ -49,9 +48,9 @@ STILL_ANIMATIONS_SCRIPT = f"""(() => {{
 class SavedSession:
     """The browser's storage state, reused until the site rejects it. One account per site."""
 
-    def __init__(self, data_dir: Path, site_key: str, login: str | None) -> None:
-        self.file = data_dir / SESSION_FILE
-        self.site_key = site_key
+    def __init__(self, home: DataHome, login: str | None) -> None:
+        self.file = home.session_file
+        self.site_key = home.site_key
         self.login = login
 
     def load(self) -> dict[str, Any] | None:

@@ -23,9 +23,9 @@ from pydantic_settings import (
 
 from automations import APP_NAME
 from automations.errors import ConfigurationError
+from automations.home import CONFIG_FILE, DataHome
 
 DEFAULT_BASE_URL = "https://okko.tv"
-CONFIG_FILE_NAME = "config.toml"
 
 
 def default_data_dir() -> Path:
@@ -105,7 +105,7 @@ class Settings(BaseSettings):
             or dotenv_settings().get("data_dir")  # OKKO_DATA_DIR in .env
             or default_data_dir()
         )
-        config_file = Path(data_dir).expanduser() / CONFIG_FILE_NAME
+        config_file = Path(data_dir).expanduser() / CONFIG_FILE
         return (
             init_settings,
             env_settings,
@@ -117,6 +117,11 @@ class Settings(BaseSettings):
     def site_key(self) -> str:
         """Which site the saved credentials and session belong to: host[:port]."""
         return urlsplit(self.base_url).netloc.lower()
+
+    @property
+    def home(self) -> DataHome:
+        """The data directory's layout, for this site."""
+        return DataHome(self.data_dir, self.site_key)
 
 
 def load_settings(**options: Any) -> Settings:

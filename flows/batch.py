@@ -23,7 +23,6 @@ from __future__ import annotations
 import csv
 import os
 import queue
-import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -37,10 +36,11 @@ from playwright.sync_api import Browser
 from playwright.sync_api import Error as PlaywrightError
 from pydantic import SecretStr
 
-from automations.credentials import REJECTED_FILE, Credentials
+from automations.credentials import Credentials
 from automations.driver import start_playwright
 from automations.errors import ConfigurationError, LoginRejected, OkkoCancelError
 from automations.evidence import write_receipt
+from automations.home import account_slug
 from automations.models import AccountState
 from automations.pages import SettingsSection
 from automations.session import start_browser
@@ -56,7 +56,6 @@ from flows.runner import run_flow
 from flows.status import read_state
 from flows.unbind_card import unbind_cards
 
-ACCOUNTS_DIR = "accounts"
 SUMMARY_COLUMNS = ("account", "command", "outcome", "exit_code", "seconds", "receipt", "error")
 # What a summary row may say for an account that `--resume` leaves alone.
 FINISHED = {"done", "already_done", "ok"}
@@ -133,12 +132,6 @@ class BatchReport:
         return {"command": self.command, "summary": str(self.summary), "workers": self.workers,
                 "seconds": round(self.seconds, 2), "exit_code": self.exit_code, "counts": self.counts(),
                 "accounts": [r.to_dict() for r in self.results]}
-
-
-def account_slug(login: str) -> str:
-    """A folder name for an account: its login with anything unsafe in a path replaced."""
-    slug = re.sub(r"[^\w.@+-]+", "-", login.strip(), flags=re.ASCII).strip("-.")
-    return slug.lower() or "account"
 
 
 def read_accounts(path: Path) -> list[Account]:
@@ -232,21 +225,22 @@ def run_account(
     """One account, start to finish, never raising for the account's own failure."""
     flow, changes, start_on = COMMANDS[command]
     options: dict[str, Any] = {"dry_run": dry_run} if changes else {}
-    account_settings = settings.model_copy(update={"data_dir": settings.data_dir / ACCOUNTS_DIR / account_slug(account.login)})
+    home = settings.home.account(account.login)
+    account_settings = settings.model_copy(update={"data_dir": home.root})
     started = time.perf_counter()
     try:
         result = run_flow(account_settings, command, partial(flow, **options), credentials=account.credentials,
                           code_provider=code_provider, browser=browser, start_on=start_on)
         receipt = result.receipt
         if receipt is None and isinstance(result.value, AccountState):
-            receipt = write_receipt(account_settings.data_dir, command,
+            receipt = write_receipt(home, command,
                                     {"site": settings.base_url, "account": account.login,
                                      "state": result.value.to_dict()}, None)
         return AccountResult(account.login, command, _outcome(result.value), 0, time.perf_counter() - started,
                              str(receipt) if receipt else "")
     except OkkoCancelError as error:
         message = _one_line(str(error), account)
-        marker = account_settings.data_dir / REJECTED_FILE
+        marker = home.rejected_file
         if isinstance(error, LoginRejected) and marker.exists():
             message += f" (in a batch: fix the password in the CSV, then delete {marker})"
         return AccountResult(account.login, command, "failed", error.exit_code, time.perf_counter() - started,
@@ -316,7 +310,7 @@ def run_batch(
             pending.put(account)
     kept = [finished[a.login] for a in accounts if a.login in finished]
     todo = len(accounts) - len(kept)
-    private_dir(settings.data_dir)
+    settings.home.ensure()
     writer = SummaryWriter(summary, kept)
     lock = threading.Lock()
     stop = threading.Event()

@@ -137,7 +137,7 @@ def run_check(
     on_notice: Callable[[str], None] | None = None,
 ) -> CheckReport:
     """Logs in (untraced; a rejected login raises, for exit codes 3-5) and checks every flow."""
-    saved = SavedSession(settings.data_dir, settings.site_key, credentials.login if credentials else None)
+    saved = SavedSession(settings.home, credentials.login if credentials else None)
     with BrowserSession(settings, saved.load()) as session:
         page = session.page
         steps = StepLog(on_step=on_step or (lambda record, done: None), url=lambda: page.url)

@@ -22,6 +22,7 @@ from playwright.sync_api import Page
 
 from automations.errors import ConfigurationError, SiteUnreachable
 from automations.evidence import write_receipt
+from automations.home import LETTERS, DataHome
 from automations.pages import ProfilePage, SubscriptionsPage
 from automations.settings import Settings
 from automations.steps import StepLog
@@ -35,7 +36,6 @@ STARTS_ON = SubscriptionsPage
 DELETION_ADDRESS = "mail@okko.tv"
 SUBJECT = "Удаление аккаунта"
 DEFAULT_REASON = "Больше не пользуюсь сервисом."
-LETTERS_DIR = "letters"
 WITHIN = "OKKO deletes the account within two days of the letter being read"
 # .eml files and the wire both use CRLF line ends.
 EML_POLICY = policy.SMTP
@@ -86,8 +86,8 @@ def save_letter(message: EmailMessage, path: Path) -> Path:
     return path
 
 
-def default_letter_path(data_dir: Path) -> Path:
-    return data_dir / LETTERS_DIR / f"{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}-{ACTION}.eml"
+def default_letter_path(home: DataHome) -> Path:
+    return home.stamped(LETTERS, ACTION, ".eml")
 
 
 def smtp_summary(settings: Settings) -> dict[str, Any] | None:
@@ -206,7 +206,7 @@ def request_deletion(page: Page, steps: StepLog, *, settings: Settings, sber_id:
                      "from the account's e-mail")
     message = compose_letter(email=account["email"], phone=account["phone"], sber_id=sber_id, reason=reason,
                              sender=sender)
-    path = save_letter(message, eml_path or default_letter_path(settings.data_dir))
+    path = save_letter(message, eml_path or default_letter_path(settings.home))
     sent = False
     if send and settings.smtp_host:
         with steps.step(f"Отправить письмо на {DELETION_ADDRESS}"):
@@ -227,7 +227,7 @@ def request_deletion(page: Page, steps: StepLog, *, settings: Settings, sber_id:
     del document["action"], document["receipt"]
     document["site"] = settings.base_url
     document["steps"] = steps.to_list()
-    report.receipt = str(write_receipt(settings.data_dir, ACTION, document, page))
+    report.receipt = str(write_receipt(settings.home, ACTION, document, page))
     return report
 
 

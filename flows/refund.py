@@ -17,12 +17,12 @@ import calendar
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Page
 
 from automations.evidence import write_receipt
+from automations.home import DataHome
 from automations.models import Subscription
 from automations.pages import PaymentsPage, ProfilePage, SubscriptionsPage
 from automations.steps import StepLog
@@ -241,9 +241,9 @@ def hotline(account: dict[str, str], results: list[SubscriptionRefund]) -> dict[
 
 
 def check_refund(page: Page, steps: StepLog, *, today: date | None = None,
-                 window_days: int = DEFAULT_WINDOW_DAYS, data_dir: Path | None = None) -> RefundCheck:
+                 window_days: int = DEFAULT_WINDOW_DAYS, home: DataHome | None = None) -> RefundCheck:
     """Reads «Профиль», «Подписки» and «Оплата услуг» (changing nothing), applies the rule,
-    and, given `data_dir`, writes a receipt with a screenshot of the payment history."""
+    and, given `home`, writes a receipt with a screenshot of the payment history."""
     today = today or date.today()
     profile, subscriptions, payments_page = ProfilePage(page), SubscriptionsPage(page), PaymentsPage(page)
     with steps.step(f"Открыть «{profile.title}»"):
@@ -261,12 +261,12 @@ def check_refund(page: Page, steps: StepLog, *, today: date | None = None,
         today=today.isoformat(), window_days=window_days, account=account, subscriptions=results,
         other_payments=[p for p in payments if id(p) not in named], hotline=hotline(account, results),
     )
-    if data_dir is not None:
+    if home is not None:
         document = report.to_dict()
         del document["action"], document["receipt"]
         document["site"] = _origin(page.url)
         document["steps"] = steps.to_list()
-        report.receipt = str(write_receipt(data_dir, ACTION, document, page))
+        report.receipt = str(write_receipt(home, ACTION, document, page))
     return report
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -15,18 +14,17 @@ from playwright.sync_api import Browser, BrowserContext, Page
 from automations.credentials import Credentials, RejectedLogin
 from automations.errors import FlowFailed, LoginRejected, OkkoCancelError, SessionExpired, SiteUnreachable
 from automations.evidence import write_receipt
+from automations.home import TRACES
 from automations.pages import SettingsSection
 from automations.session import BrowserSession, SavedSession
 from automations.settings import Settings
 from automations.steps import StepLog, StepRecord
-from automations.storage import private_dir
 from flows.login import CodeProvider, Person, ensure_signed_in, log_in, open_settings, sign_in
 from flows.report import ActionReport
 
 T = TypeVar("T")
 OnStep = Callable[[StepRecord, bool], None]
 OnNotice = Callable[[str], None]
-TRACES_DIR = "traces"
 
 
 @dataclass
@@ -46,10 +44,6 @@ def person_for(settings: Settings, on_notice: OnNotice | None) -> Person | None:
     return Person(settings.person_wait_s, tell=on_notice or (lambda message: None))
 
 
-def _stamp() -> str:
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
 def run_flow(
     settings: Settings,
     action: str,
@@ -66,7 +60,7 @@ def run_flow(
     """`browser`: run in a new context of this browser (a batch worker's) instead of a browser of its own.
     `start_on`: the section the flow opens first, where the run opens the settings (the flow's
     first step then finds it shown); None opens them at their front door."""
-    saved = SavedSession(settings.data_dir, settings.site_key, credentials.login if credentials else None)
+    saved = SavedSession(settings.home, credentials.login if credentials else None)
     with BrowserSession(settings, saved.load(), browser=browser) as session:
         page = session.page
         steps = StepLog(on_step=on_step or (lambda record, done: None), url=lambda: page.url)
@@ -92,19 +86,19 @@ def run_flow(
                 value = flow(page, steps)
         except (FlowFailed, SiteUnreachable) as error:
             if keep_receipt:
-                write_receipt(settings.data_dir, f"{action}-failed",
+                write_receipt(settings.home, f"{action}-failed",
                               {"site": settings.base_url, "error": str(error), "steps": steps.to_list()}, page)
             raise
         finally:
             if settings.trace:
-                trace_path = private_dir(settings.data_dir / TRACES_DIR) / f"{_stamp()}-{action}.zip"
+                trace_path = settings.home.stamped(TRACES, action, ".zip")
                 session.context.tracing.stop(path=str(trace_path))
                 trace_path.chmod(0o600)
         saved.save(session.context)
         receipt = None
         if keep_receipt and isinstance(value, ActionReport):
             receipt = write_receipt(
-                settings.data_dir,
+                settings.home,
                 action,
                 {"site": settings.base_url, "account": credentials.login if credentials else None,
                  **value.to_dict(), "steps": steps.to_list()},
@@ -137,7 +131,7 @@ def sign_in_once(
     """`ensure_signed_in`, refusing credentials the site rejected before and remembering a
     rejection: a wrong saved password must not be tried again every morning until the
     account locks. Only a successful `okko-cancel login` clears it."""
-    marker = RejectedLogin(settings.data_dir, settings.site_key)
+    marker = RejectedLogin(settings.home)
     if credentials is not None:
         marker.refuse_if_rejected(credentials.login)
     try:
@@ -158,7 +152,7 @@ def relogin(
     start_on: type[SettingsSection] | None = None,
     person: Person | None = None,
 ) -> None:
-    marker = RejectedLogin(settings.data_dir, settings.site_key)
+    marker = RejectedLogin(settings.home)
     try:
         sign_in(page, steps, credentials, code_provider=code_provider, person=person)
     except LoginRejected as error:
@@ -177,14 +171,14 @@ def verify_login(
     browser: Browser | None = None,
 ) -> list[StepRecord]:
     """Logs in once with a fresh browser context and saves the session: `okko-cancel login`."""
-    saved = SavedSession(settings.data_dir, settings.site_key, credentials.login)
+    saved = SavedSession(settings.home, credentials.login)
     with BrowserSession(settings, None, browser=browser) as session:
         page = session.page
         steps = StepLog(on_step=on_step or (lambda record, done: None), url=lambda: page.url)
         if open_settings(page, steps):
             log_in(page, steps, credentials, code_provider=code_provider, person=person_for(settings, on_notice))
         saved.save(session.context)
-        RejectedLogin(settings.data_dir, settings.site_key).clear()
+        RejectedLogin(settings.home).clear()
         return steps.records
 
 

@@ -22,6 +22,7 @@ from pydantic import SecretStr
 
 from automations.credentials import SERVICE, CredentialStore, Credentials, keyring_works
 from automations.errors import ConfigurationError
+from automations.home import DataHome
 from tests.keyrings import MemoryKeyring
 
 SITE = "okko.tv"
@@ -58,7 +59,7 @@ def backend(request: pytest.FixtureRequest) -> KeyringBackend:
 
 @pytest.fixture
 def make_store(data_dir: Path, backend: KeyringBackend, warnings: Warnings) -> Callable[..., CredentialStore]:
-    return lambda site_key=SITE: CredentialStore(data_dir, site_key, backend=backend, warn=warnings)
+    return lambda site_key=SITE: CredentialStore(DataHome(data_dir, site_key), backend=backend, warn=warnings)
 
 
 def creds(login: str = "me@example.com", password: str = PASSWORD) -> Credentials:
@@ -114,7 +115,7 @@ def test_credentials_are_kept_per_site(make_store: Callable[..., CredentialStore
 
 def test_keyring_backend_keeps_the_password_out_of_the_data_dir(data_dir: Path, warnings: Warnings) -> None:
     backend = MemoryKeyring()
-    store = CredentialStore(data_dir, SITE, backend=backend, warn=warnings)
+    store = CredentialStore(DataHome(data_dir, SITE), backend=backend, warn=warnings)
 
     store.save(creds())
 
@@ -126,7 +127,7 @@ def test_keyring_backend_keeps_the_password_out_of_the_data_dir(data_dir: Path, 
 
 
 def test_without_a_working_keyring_the_file_is_private(data_dir: Path, warnings: Warnings) -> None:
-    store = CredentialStore(data_dir, SITE, backend=fail.Keyring(), warn=warnings)
+    store = CredentialStore(DataHome(data_dir, SITE), backend=fail.Keyring(), warn=warnings)
 
     store.save(creds())
 
@@ -138,7 +139,7 @@ def test_without_a_working_keyring_the_file_is_private(data_dir: Path, warnings:
 
 
 def test_file_fallback_warns_before_writing(data_dir: Path) -> None:
-    store = CredentialStore(data_dir, SITE, backend=fail.Keyring())
+    store = CredentialStore(DataHome(data_dir, SITE), backend=fail.Keyring())
     seen: list[tuple[str, bool]] = []
     store.warn = lambda message: seen.append((message, store.file.exists()))
 
@@ -153,18 +154,18 @@ def test_file_fallback_warns_before_writing(data_dir: Path) -> None:
 
 
 def test_a_private_file_gets_no_warning_on_load(data_dir: Path, warnings: Warnings) -> None:
-    CredentialStore(data_dir, SITE, backend=fail.Keyring()).save(creds())
+    CredentialStore(DataHome(data_dir, SITE), backend=fail.Keyring()).save(creds())
 
-    CredentialStore(data_dir, SITE, backend=fail.Keyring(), warn=warnings).load()
+    CredentialStore(DataHome(data_dir, SITE), backend=fail.Keyring(), warn=warnings).load()
 
     assert warnings == []
 
 
 def test_a_world_readable_file_gets_a_warning(data_dir: Path, warnings: Warnings) -> None:
-    CredentialStore(data_dir, SITE, backend=fail.Keyring()).save(creds())
+    CredentialStore(DataHome(data_dir, SITE), backend=fail.Keyring()).save(creds())
     (data_dir / "credentials.json").chmod(0o644)
 
-    loaded = CredentialStore(data_dir, SITE, backend=fail.Keyring(), warn=warnings).load()
+    loaded = CredentialStore(DataHome(data_dir, SITE), backend=fail.Keyring(), warn=warnings).load()
 
     assert loaded is not None
     assert len(warnings) == 1
@@ -182,7 +183,7 @@ def test_a_corrupt_file_says_to_delete_it_and_log_in_again(data_dir: Path, conte
     path.write_bytes(content if isinstance(content, bytes) else content.encode())
 
     with pytest.raises(ConfigurationError) as caught:
-        CredentialStore(data_dir, SITE, backend=fail.Keyring()).load()
+        CredentialStore(DataHome(data_dir, SITE), backend=fail.Keyring()).load()
 
     message = str(caught.value)
     assert str(path) in message
@@ -201,7 +202,7 @@ def test_an_incomplete_entry_says_to_log_in_again(data_dir: Path, entry: object)
     (data_dir / "credentials.json").write_text(json.dumps({SITE: entry}))
 
     with pytest.raises(ConfigurationError, match="okko-cancel login"):
-        CredentialStore(data_dir, SITE, backend=fail.Keyring()).load()
+        CredentialStore(DataHome(data_dir, SITE), backend=fail.Keyring()).load()
 
 
 def test_an_unreadable_keyring_entry_says_to_log_in_again(data_dir: Path) -> None:
@@ -209,18 +210,18 @@ def test_an_unreadable_keyring_entry_says_to_log_in_again(data_dir: Path) -> Non
     backend.set_password(SERVICE, SITE, "not json")
 
     with pytest.raises(ConfigurationError, match="okko-cancel login"):
-        CredentialStore(data_dir, SITE, backend=backend).load()
+        CredentialStore(DataHome(data_dir, SITE), backend=backend).load()
 
 
 def test_forgetting_one_site_keeps_the_file_for_the_other(data_dir: Path) -> None:
-    CredentialStore(data_dir, SITE, backend=fail.Keyring()).save(creds("real@example.com"))
-    CredentialStore(data_dir, OTHER_SITE, backend=fail.Keyring()).save(creds("demo@okko.test"))
+    CredentialStore(DataHome(data_dir, SITE), backend=fail.Keyring()).save(creds("real@example.com"))
+    CredentialStore(DataHome(data_dir, OTHER_SITE), backend=fail.Keyring()).save(creds("demo@okko.test"))
 
-    CredentialStore(data_dir, OTHER_SITE, backend=fail.Keyring()).forget()
+    CredentialStore(DataHome(data_dir, OTHER_SITE), backend=fail.Keyring()).forget()
 
     assert json.loads((data_dir / "credentials.json").read_text()).keys() == {SITE}
     assert mode(data_dir / "credentials.json") == 0o600
-    CredentialStore(data_dir, SITE, backend=fail.Keyring()).forget()
+    CredentialStore(DataHome(data_dir, SITE), backend=fail.Keyring()).forget()
     assert not (data_dir / "credentials.json").exists()
 
 

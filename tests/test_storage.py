@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from automations.errors import ConfigurationError
+from automations.home import DataHome
 from automations.session import SavedSession
 from automations.storage import private_dir, read_json, too_open, write_private, write_private_json
 
@@ -123,7 +124,7 @@ def test_saved_session_serves_only_its_site_and_login(
 ) -> None:
     write_session(tmp_path, "okko.tv", "me@example.com")
 
-    loaded = SavedSession(tmp_path, asking_site, asking_login).load()
+    loaded = SavedSession(DataHome(tmp_path, asking_site), asking_login).load()
 
     assert loaded == (STATE if served else None)
 
@@ -133,12 +134,12 @@ def test_a_malformed_saved_session_says_how_to_recover(tmp_path: Path, document:
     (tmp_path / "session.json").write_text(json.dumps(document))
 
     with pytest.raises(ConfigurationError, match="delete it and run `okko-cancel login` again"):
-        SavedSession(tmp_path, "okko.tv", None).load()
+        SavedSession(DataHome(tmp_path, "okko.tv"), None).load()
 
 
 def test_forgetting_the_session_removes_the_file(tmp_path: Path) -> None:
     write_session(tmp_path, "okko.tv", None)
-    session = SavedSession(tmp_path, "okko.tv", None)
+    session = SavedSession(DataHome(tmp_path, "okko.tv"), None)
 
     assert session.forget() is True
     assert not (tmp_path / "session.json").exists()

@@ -18,19 +18,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
+from automations.home import DataHome
 from automations.pages import SettingsSection
 from automations.steps import StepLog
 from fixtures import AdminClient
-from flows.refund import (
-    JUST_BEGUN,
-    NOT_BEGUN,
-    STARTS_ON,
-    STORE_BILLED,
-    TOO_LATE,
-    check_refund,
-    period_of,
-    refund_rule,
-)
+from flows.refund import JUST_BEGUN, NOT_BEGUN, STARTS_ON, STORE_BILLED, TOO_LATE, check_refund, period_of, refund_rule
 
 
 @pytest.fixture
@@ -51,7 +43,7 @@ def test_default_account_is_past_the_window_and_keeps_a_receipt(
     paid = [p["date"] for p in site.account()["payments"]]
     today = date.today()
 
-    report = check_refund(settings_page, steps, today=today, data_dir=tmp_path)
+    report = check_refund(settings_page, steps, today=today, home=DataHome(tmp_path, "okko.test"))
 
     [optimum] = report.subscriptions
     start = expected_start(site, "Оптимум")
