@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from automations.storage import private_dir, too_open
+from automations.storage import private_dir
 
 SESSION_FILE = "session.json"
 CREDENTIALS_FILE = "credentials.json"
@@ -89,7 +89,3 @@ class DataHome:
     def account(self, login: str) -> DataHome:
         """A batch account's own data directory: its session and receipts."""
         return DataHome(self.root / ACCOUNTS / account_slug(login), self.site_key)
-
-    def too_open(self) -> list[Path]:
-        """The private files that others may read (a warning is due)."""
-        return [path for path in (self.session_file, self.credentials_file) if too_open(path)]

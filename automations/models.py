@@ -52,6 +52,14 @@ class AccountState:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    @classmethod
+    def from_dict(cls, document: dict[str, Any]) -> AccountState:
+        return cls(
+            subscriptions=[Subscription(**s) for s in document["subscriptions"]],
+            cards=[Card(**c) for c in document["cards"]],
+            devices=[Device(**d) for d in document["devices"]],
+        )
+
     @property
     def renewing(self) -> list[Subscription]:
         return [s for s in self.subscriptions if s.auto_renew and s.card_billed]
@@ -59,3 +67,26 @@ class AccountState:
     @property
     def other_devices(self) -> list[Device]:
         return [d for d in self.devices if not d.current]
+
+
+@dataclass
+class ActionReport:
+    action: str
+    dry_run: bool
+    changed: list[str] = field(default_factory=list)
+    before: dict[str, Any] = field(default_factory=dict)
+    after: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def already_done(self) -> bool:
+        return not self.changed
+
+    @property
+    def outcome(self) -> str:
+        if self.already_done:
+            return "already_done"
+        return "dry_run" if self.dry_run else "done"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "outcome": self.outcome}

@@ -6,19 +6,24 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.status import Status
 from rich.table import Table
 
+from automations.mail import WITHIN
 from automations.models import AccountState
+from automations.refund_rule import ddmmyyyy
 from automations.steps import StepRecord
 
 
 class StepPrinter:
     """The `on_step` callback of a run: a spinner while a step waits, a line when it ends."""
 
-    def __init__(self, console: Console, *, quiet: bool = False) -> None:
+    def __init__(self, console: Console, *, quiet: bool = False, verbose: bool = False) -> None:
         self.console = console
         self.quiet = quiet
+        # -v: each step's page, and a failed step's whole story (what it looked for, and why).
+        self.verbose = verbose
         self.status: Status | None = None
 
     def __call__(self, record: StepRecord, done: bool) -> None:
@@ -36,7 +41,11 @@ class StepPrinter:
         line = f"{mark} {record.name} [dim]{record.seconds:.1f} s[/]"
         if record.outcome == "failed" and record.element:
             line += f" [red]— {record.element}[/]"
+        if self.verbose and record.url:
+            line += f" [dim]{escape(record.url)}[/]"
         self.console.print(line, highlight=False)
+        if self.verbose and record.outcome == "failed" and record.detail:
+            self.console.print(f"    [red]{escape(record.detail)}[/]", highlight=False)
 
     def notice(self, message: str) -> None:
         """Something the person must read now (even with --json: it goes to stderr)."""
@@ -75,7 +84,7 @@ def state_tables(state: AccountState) -> list[Table]:
     return [subs, cards, devices]
 
 
-def summary_lines(report: dict[str, Any]) -> list[str]:
+def action_lines(report: dict[str, Any]) -> list[str]:
     outcome = report["outcome"]
     lines = []
     if outcome == "already_done":
@@ -99,3 +108,37 @@ def check_table(report: dict[str, Any]) -> Table:
         outcome = "[green]ok[/]" if step["outcome"] == "ok" else f"[red]{step['outcome']}[/]"
         table.add_row(step["group"], step["name"], outcome, f"{step['seconds']:.2f}", step["element"])
     return table
+
+
+def refund_lines(document: dict[str, Any]) -> list[str]:
+    """The verdict for a terminal: per subscription, the payments it rests on, the script."""
+    lines = [
+        ("A refund is due." if document["eligible"] else "No refund is due."),
+        f"OKKO's rule: {document['rule']}.",
+    ]
+    for sub in document["subscriptions"]:
+        lines.append(f"«{sub['name']}»: {sub['explanation']}.")
+        if sub["payment"]:
+            lines.append(f"  rests on: {_payment_line(sub['payment'])}")
+        for past in sub["past_payments"]:
+            lines.append(f"  earlier, not refundable: {_payment_line(past)}")
+    line = document["hotline"]
+    lines.append(f"On the hotline ({line['phone']}, {line['hours']}; have ready {', '.join(line['have_ready'])}), say:")
+    lines.append(f"  «{line['say']}»")
+    return lines
+
+
+def _payment_line(payment: dict[str, str]) -> str:
+    return f"{ddmmyyyy(payment['date'])} · {payment['description']} · {payment['amount']} · {payment['status']}"
+
+
+def deletion_lines(document: dict[str, Any]) -> list[str]:
+    if document["sent"]:
+        smtp = document["smtp"]
+        lines = [(f"Sent the deletion request to {document['to']} from {document['sender']} "
+                  f"through {smtp['host']}:{smtp['port']}; {WITHIN}.")]
+    else:
+        lines = [f"Composed the deletion request to {document['to']}; not sent. {WITHIN} once you send it."]
+    lines.append(f"Letter: {document['eml']}")
+    lines.extend(f"Note: {note}" for note in document["notes"])
+    return lines

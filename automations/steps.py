@@ -74,17 +74,21 @@ class StepLog:
             self._fail(record, started, element, str(error))
             raise
         record.seconds = time.perf_counter() - started
+        record.url = self._current_url()
         self.on_step(record, True)
+
+    def _current_url(self) -> str:
+        try:
+            return self.url()
+        except PlaywrightError:
+            return ""
 
     def _fail(self, record: StepRecord, started: float, element: str, detail: str) -> None:
         record.outcome = "failed"
         record.seconds = time.perf_counter() - started
         record.element = element
         record.detail = detail
-        try:
-            record.url = self.url()
-        except PlaywrightError:
-            record.url = ""
+        record.url = self._current_url()
         self.on_step(record, True)
 
     def to_list(self) -> list[dict[str, Any]]:

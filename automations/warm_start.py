@@ -1,11 +1,11 @@
-"""The command line's entry point: a command that drives a browser starts Playwright's
-driver while its own modules are still importing.
+"""A command that drives a browser starts Playwright's driver while the app's modules are
+still importing (the app's entry points call `run_app` with the app's module name).
 
 Both are a third of a second at the start of every run, and they need not wait for each
 other: Node starts the driver in a process of its own, on the other core, while this one
 imports Click, pydantic and the flows. So the driver is started here, in the main thread
 (sync Playwright belongs to the thread that starts it, and the commands run in this one),
-while a second thread imports `cli`; the command then takes the driver through
+while a second thread imports the app; the command then takes the driver through
 `lent_to_this_thread`, and launches its browser with it. Measured on 2 cores: `status` and
 `unbind-card` 0.25-0.3 s sooner in alternating runs, and `status` as fast as a hand-written
 script that imports only Playwright (ratio 1.12 -> 1.00; bench/RESULTS.md).
@@ -30,28 +30,27 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Playwright
 
 from automations.driver import lent_to_this_thread, start_playwright
+from flows.registry import BROWSER_COMMANDS, COMMANDS
 
-# The commands that open a browser in this process (`batch` starts its workers' own).
-BROWSER_COMMANDS = frozenset({
-    "login", "status", "unbind-card", "disable-auto-renew", "sign-out-devices", "cancel",
-    "check", "refund-check", "deletion-request", "demo",
-})
 HELP_OPTIONS = frozenset({"-h", "--help", "--version"})
 
 
 def drives_a_browser(args: Sequence[str]) -> bool:
-    return bool(args) and args[0] in BROWSER_COMMANDS and not HELP_OPTIONS.intersection(args)
+    """Whether the command named first on the line opens a browser; options may come before
+    it (`okko-cancel --json status`), and a guide's route may be named like a command."""
+    command = next((arg for arg in args if arg in COMMANDS), None)
+    return command in BROWSER_COMMANDS and not HELP_OPTIONS.intersection(args)
 
 
 def start_driver_while_importing(
-    start: Callable[[], Playwright] | None = None,
+    app: str, start: Callable[[], Playwright] | None = None,
 ) -> tuple[Playwright | None, ModuleType]:
     """Playwright's driver, started in this thread (with `start`, by default
-    `start_playwright`) while another imports `cli`; both. No driver when it would not
+    `start_playwright`) while another imports the module `app`; both. No driver when it would not
     start: the command then meets that where it needs one, as it would have without this,
     after its own checks of the input."""
-    with ThreadPoolExecutor(1, thread_name_prefix="import-cli") as importer:
-        importing = importer.submit(importlib.import_module, "cli")
+    with ThreadPoolExecutor(1, thread_name_prefix="import-app") as importer:
+        importing = importer.submit(importlib.import_module, app)
         try:
             playwright: Playwright | None = (start or start_playwright)()
         except (PlaywrightError, OSError):
@@ -64,16 +63,18 @@ def start_driver_while_importing(
             raise
 
 
-def main() -> None:
-    if drives_a_browser(sys.argv[1:]):
-        playwright, cli_module = start_driver_while_importing()
+def run_app(app: str, args: Sequence[str] | None = None) -> None:
+    """Imports the module `app` and calls its `main()`, starting the driver meanwhile when
+    the command line (`args`, by default sys.argv's) drives a browser."""
+    if drives_a_browser(sys.argv[1:] if args is None else args):
+        playwright, module = start_driver_while_importing(app)
     else:
-        playwright, cli_module = None, importlib.import_module("cli")
+        playwright, module = None, importlib.import_module(app)
     if playwright is None:
-        cli_module.main()
+        module.main()
         return
     try:
         with lent_to_this_thread(playwright, None):
-            cli_module.main()
+            module.main()
     finally:
         playwright.stop()

@@ -22,13 +22,11 @@ from automations.errors import ConfigurationError, FlowFailed
 from automations.pages import SubscriptionsPage
 from automations.pages.subscriptions import SUBSCRIPTIONS
 from automations.steps import StepLog
-from flows.guides import store_pointer
-from flows.report import ActionReport
+from automations.guides import store_pointer
+from automations.models import ActionReport
 from flows.resilience import change_with_read_back, load
 
 ACTION = "disable-auto-renew"
-# The section the flow opens first: a run opens the settings there (see run_flow).
-STARTS_ON = SubscriptionsPage
 # Offer, survey, confirmation, and room for a site that adds more.
 MAX_DIALOGS = 6
 

@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from playwright.sync_api import Browser
 from playwright.sync_api import Error as PlaywrightError
@@ -42,39 +42,18 @@ from automations.errors import ConfigurationError, LoginRejected, OkkoCancelErro
 from automations.evidence import write_receipt
 from automations.home import account_slug
 from automations.models import AccountState
-from automations.pages import SettingsSection
 from automations.session import start_browser
 from automations.settings import Settings
 from automations.storage import private_dir
-from flows import auto_renew, cancel, devices, status, unbind_card
-from flows.auto_renew import disable_auto_renew
-from flows.cancel import cancel_everything
-from flows.devices import sign_out_devices
 from flows.login import CodeProvider
-from flows.report import ActionReport
+from flows.registry import BATCH_COMMANDS, COMMANDS
+from automations.models import ActionReport
 from flows.runner import run_flow
-from flows.status import read_state
-from flows.unbind_card import unbind_cards
 
 SUMMARY_COLUMNS = ("account", "command", "outcome", "exit_code", "seconds", "receipt", "error")
 # What a summary row may say for an account that `--resume` leaves alone.
 FINISHED = {"done", "already_done", "ok"}
 MAX_WORKERS = 32
-
-class BatchCommand(NamedTuple):
-    flow: Callable[..., Any]
-    changes: bool  # whether it changes the account
-    start_on: type[SettingsSection]  # the section the flow opens first
-
-
-COMMANDS: dict[str, BatchCommand] = {
-    "status": BatchCommand(read_state, False, status.STARTS_ON),
-    "unbind-card": BatchCommand(unbind_cards, True, unbind_card.STARTS_ON),
-    "disable-auto-renew": BatchCommand(disable_auto_renew, True, auto_renew.STARTS_ON),
-    "sign-out-devices": BatchCommand(sign_out_devices, True, devices.STARTS_ON),
-    "cancel": BatchCommand(cancel_everything, True, cancel.STARTS_ON),
-}
-
 
 @dataclass(frozen=True)
 class Account:
@@ -223,14 +202,14 @@ def run_account(
     code_provider: CodeProvider | None = None,
 ) -> AccountResult:
     """One account, start to finish, never raising for the account's own failure."""
-    flow, changes, start_on = COMMANDS[command]
-    options: dict[str, Any] = {"dry_run": dry_run} if changes else {}
+    spec = COMMANDS[command]
+    options: dict[str, Any] = {"dry_run": dry_run} if spec.changes else {}
     home = settings.home.account(account.login)
     account_settings = settings.model_copy(update={"data_dir": home.root})
     started = time.perf_counter()
     try:
-        result = run_flow(account_settings, command, partial(flow, **options), credentials=account.credentials,
-                          code_provider=code_provider, browser=browser, start_on=start_on)
+        result = run_flow(account_settings, command, partial(spec.function(), **options), credentials=account.credentials,
+                          code_provider=code_provider, browser=browser, start_on=spec.section())
         receipt = result.receipt
         if receipt is None and isinstance(result.value, AccountState):
             receipt = write_receipt(home, command,
@@ -292,8 +271,8 @@ def run_batch(
     on_result: Callable[[AccountResult], None] = lambda result: None,
 ) -> BatchReport:
     """Runs `command` for every account, `workers` at a time; see the module's docstring."""
-    if command not in COMMANDS:
-        raise ConfigurationError(f"batch runs one of {', '.join(COMMANDS)}, not {command!r}")
+    if command not in BATCH_COMMANDS:
+        raise ConfigurationError(f"batch runs one of {', '.join(BATCH_COMMANDS)}, not {command!r}")
     if not 1 <= workers <= MAX_WORKERS:
         raise ConfigurationError(f"--workers must be between 1 and {MAX_WORKERS}")
     previous = read_summary(summary) if resume else {}

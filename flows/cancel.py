@@ -6,15 +6,13 @@ from __future__ import annotations
 from playwright.sync_api import Page
 
 from automations.steps import StepLog
-from flows import auto_renew
 from flows.auto_renew import disable_auto_renew
 from flows.devices import sign_out_devices
-from flows.report import ActionReport
+from flows.status import read_state
+from automations.models import ActionReport
 from flows.unbind_card import unbind_cards
 
 ACTION = "cancel"
-# It begins by turning auto-renew off.
-STARTS_ON = auto_renew.STARTS_ON
 
 
 def cancel_everything(page: Page, steps: StepLog, *, dry_run: bool = False) -> ActionReport:
@@ -29,4 +27,11 @@ def cancel_everything(page: Page, steps: StepLog, *, dry_run: bool = False) -> A
         report.before.update(part.before)
         report.after.update(part.after)
         report.notes.extend(part.notes)
+    return report
+
+
+def cancel_then_read_state(page: Page, steps: StepLog) -> ActionReport:
+    """`demo`: the whole job, then the account as `status` would show it, in `after["state"]`."""
+    report = cancel_everything(page, steps)
+    report.after["state"] = read_state(page, steps).to_dict()
     return report

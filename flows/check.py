@@ -23,12 +23,10 @@ from automations.session import BrowserSession, SavedSession
 from automations.settings import Settings
 from automations.steps import StepLog, StepRecord
 from automations.storage import private_dir, write_private
-from flows.auto_renew import disable_auto_renew
-from flows.devices import sign_out_devices
 from flows.login import CodeProvider
+from flows.registry import CHECKED_COMMANDS, COMMANDS
 from flows.resilience import load
 from flows.runner import person_for, sign_in_once
-from flows.unbind_card import unbind_cards
 
 
 def read_profile(page: Page, steps: StepLog) -> dict[str, str]:
@@ -39,12 +37,12 @@ def read_profile(page: Page, steps: StepLog) -> dict[str, str]:
 
 
 CheckFlow = Callable[[Page, StepLog], Any]
-CHECKS: tuple[tuple[str, CheckFlow], ...] = (
-    ("disable-auto-renew", partial(disable_auto_renew, dry_run=True)),
-    ("unbind-card", partial(unbind_cards, dry_run=True)),
-    ("sign-out-devices", partial(sign_out_devices, dry_run=True)),
-    ("profile", read_profile),
-)
+
+
+def checks() -> tuple[tuple[str, CheckFlow], ...]:
+    """Each flow the registry has `check` walk, dry, in its order; then the profile."""
+    dry = tuple((name, partial(COMMANDS[name].function(), dry_run=True)) for name in CHECKED_COMMANDS)
+    return (*dry, ("profile", read_profile))
 
 
 @dataclass
@@ -90,7 +88,7 @@ def check_flows(
     if trace:
         tracing.start(screenshots=True, snapshots=True)
     try:
-        for group, flow in CHECKS:
+        for group, flow in checks():
             first = len(steps.records)
             if trace:
                 tracing.start_chunk(title=group)

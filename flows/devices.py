@@ -17,12 +17,10 @@ from automations.errors import ConfigurationError, FlowFailed
 from automations.models import Device
 from automations.pages import DevicesPage
 from automations.steps import StepLog
-from flows.report import ActionReport
+from automations.models import ActionReport
 from flows.resilience import change_with_read_back, load
 
 ACTION = "sign-out-devices"
-# The section the flow opens first: a run opens the settings there (see run_flow).
-STARTS_ON = DevicesPage
 
 
 def _is_target(device: Device, wanted: str | None) -> bool:

@@ -22,11 +22,10 @@ from automations.credentials import Credentials
 from automations.errors import ConfigurationError, FlowFailed, HumanNeeded, LoginRejected, SiteUnreachable
 from automations.pages import Header, LoginOutcome, LoginPage, SettingsMenu, SettingsSection
 from automations.pages.login import retry_after_s
+from automations.prompts import CodeProvider
 from automations.retry import Backoff, pause
 from automations.steps import StepLog
 
-# Given the login the site sent the code to; returns the code, or None when nobody can say.
-CodeProvider = Callable[[str], str | None]
 FINISH_HEADED = "okko-cancel login --headed"
 LOGIN_BACKOFF = Backoff()
 WALLS = {

@@ -20,7 +20,7 @@ from automations.session import BrowserSession, SavedSession
 from automations.settings import Settings
 from automations.steps import StepLog, StepRecord
 from flows.login import CodeProvider, Person, ensure_signed_in, log_in, open_settings, sign_in
-from flows.report import ActionReport
+from automations.models import ActionReport
 
 T = TypeVar("T")
 OnStep = Callable[[StepRecord, bool], None]

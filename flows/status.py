@@ -9,9 +9,6 @@ from automations.pages import DevicesPage, PaymentsPage, SubscriptionsPage
 from automations.steps import StepLog
 from flows.resilience import load
 
-# The section read_state opens first: a run opens the settings there (see run_flow).
-STARTS_ON = SubscriptionsPage
-
 
 def read_state(page: Page, steps: StepLog) -> AccountState:
     subscriptions, payments, devices = SubscriptionsPage(page), PaymentsPage(page), DevicesPage(page)

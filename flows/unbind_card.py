@@ -9,12 +9,10 @@ from playwright.sync_api import Page
 from automations.errors import ConfigurationError, FlowFailed
 from automations.pages import PaymentsPage
 from automations.steps import StepLog
-from flows.report import ActionReport
+from automations.models import ActionReport
 from flows.resilience import change_with_read_back, load
 
 ACTION = "unbind-card"
-# The section the flow opens first: a run opens the settings there (see run_flow).
-STARTS_ON = PaymentsPage
 
 
 def _unbind(payments: PaymentsPage, last4: str) -> bool:

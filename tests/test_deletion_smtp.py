@@ -23,7 +23,7 @@ from pydantic import SecretStr
 
 from automations.errors import ConfigurationError, SiteUnreachable
 from automations.settings import Settings, load_settings
-from flows.deletion import (
+from automations.mail import (
     DELETION_ADDRESS,
     SUBJECT,
     compose_letter,

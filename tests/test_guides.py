@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from automations.models import Subscription
-from flows.guides import (
+from automations.guides import (
     GUIDES,
     HOTLINE,
     LANGS,

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import pytest
 
 from automations.models import Subscription
-from flows.refund import (
+from automations.refund_rule import (
     DEFAULT_WINDOW_DAYS,
     JUST_BEGUN,
     NO_PERIOD,

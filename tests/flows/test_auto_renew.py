@@ -22,7 +22,8 @@ from automations.errors import ConfigurationError
 from automations.pages import SettingsSection
 from automations.steps import StepLog
 from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient
-from flows.auto_renew import STARTS_ON, disable_auto_renew
+from flows.registry import COMMANDS
+from flows.auto_renew import disable_auto_renew
 from flows.login import ensure_signed_in
 from tests.helpers import last_event_id
 
@@ -43,7 +44,7 @@ RECORD_DIALOGS = """
 @pytest.fixture
 def start_on() -> type[SettingsSection]:
     """Runs of this flow open the settings at its first section: so do its tests."""
-    return STARTS_ON
+    return COMMANDS["disable-auto-renew"].section()
 
 
 def renewing(site: AdminClient) -> dict[str, bool]:
@@ -164,8 +165,8 @@ def test_a_run_that_logs_in_reads_its_first_section_only_once_it_has_loaded(
     # is still on the way; until it arrives the loading skeleton has no size and looks gone,
     # and a section read then looked empty: "nothing to do", with auto-renew still on.
     site.set_faults(latency_ms=400, latency_path="/static/style.css")
-    ensure_signed_in(consented_page, steps, Credentials(DEMO_EMAIL, SecretStr(DEMO_PASSWORD)), start_on=STARTS_ON,
-                     code_provider=outbox_codes)
+    ensure_signed_in(consented_page, steps, Credentials(DEMO_EMAIL, SecretStr(DEMO_PASSWORD)),
+                     start_on=COMMANDS["disable-auto-renew"].section(), code_provider=outbox_codes)
 
     report = disable_auto_renew(consented_page, steps)
 

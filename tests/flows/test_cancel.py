@@ -12,7 +12,8 @@ from playwright.sync_api import Page
 from automations.pages import SettingsSection
 from automations.steps import StepLog
 from fixtures import AdminClient
-from flows.cancel import STARTS_ON, cancel_everything
+from flows.registry import COMMANDS
+from flows.cancel import cancel_everything
 from tests.helpers import last_event_id
 
 # Whole commands or every flow: seconds each, so they start first (see conftest.py).
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def start_on() -> type[SettingsSection]:
     """Runs of this flow open the settings at its first section: so do its tests."""
-    return STARTS_ON
+    return COMMANDS["cancel"].section()
 
 
 def test_does_everything_in_order(site: AdminClient, settings_page: Page, steps: StepLog) -> None:

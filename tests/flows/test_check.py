@@ -10,16 +10,16 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from automations.reports import write_html, write_junit
+from automations.check_reports import write_html, write_junit
 from automations.steps import StepLog
 from fixtures import DEMO_PASSWORD, AdminClient
-from flows.check import CHECKS, CheckReport, check_flows
+from flows.check import CheckReport, check_flows, checks
 from tests.helpers import last_event_id
 
 # Whole commands or every flow: seconds each, so they start first (see conftest.py).
 pytestmark = pytest.mark.slow
 
-CHECK_GROUPS = {group for group, _ in CHECKS}
+CHECK_GROUPS = {group for group, _ in checks()}
 
 
 def run(page: Page, steps: StepLog, tmp_path: Path) -> CheckReport:

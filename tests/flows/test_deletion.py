@@ -24,14 +24,15 @@ from automations.pages import SettingsSection
 from automations.settings import Settings
 from automations.steps import StepLog
 from fixtures import AdminClient
-from flows.deletion import STARTS_ON, request_deletion
+from flows.deletion import request_deletion
+from flows.registry import COMMANDS
 from tests.smtp_server import SMTP_PASSWORD, SMTP_USER, smtp_server
 
 
 @pytest.fixture
 def start_on() -> type[SettingsSection]:
     """Runs of this flow open the settings at its first section: so do its tests."""
-    return STARTS_ON
+    return COMMANDS["deletion-request"].section()
 
 
 def test_composes_the_letter_from_the_profile_and_keeps_it(

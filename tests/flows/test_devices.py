@@ -16,7 +16,8 @@ from automations.errors import ConfigurationError
 from automations.pages import SettingsSection
 from automations.steps import StepLog
 from fixtures import AdminClient
-from flows.devices import STARTS_ON, sign_out_devices
+from flows.registry import COMMANDS
+from flows.devices import sign_out_devices
 from tests.helpers import last_event_id
 
 OTHERS = ["Samsung Smart TV", "iPhone 13", "Chrome, Windows"]
@@ -25,7 +26,7 @@ OTHERS = ["Samsung Smart TV", "iPhone 13", "Chrome, Windows"]
 @pytest.fixture
 def start_on() -> type[SettingsSection]:
     """Runs of this flow open the settings at its first section: so do its tests."""
-    return STARTS_ON
+    return COMMANDS["sign-out-devices"].section()
 
 
 def own_device(site: AdminClient) -> str:

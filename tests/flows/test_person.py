@@ -25,8 +25,9 @@ from automations.credentials import Credentials
 from automations.driver import current_loan
 from automations.settings import Settings, load_settings
 from fixtures import AdminClient, MockSite
+from flows import registry
 from flows.runner import run_flow, verify_login
-from flows.status import STARTS_ON, read_state
+from flows.status import read_state
 from tests.commands import COMMANDS
 from tests.helpers import cli_env, error_line, events_of, run
 
@@ -37,6 +38,7 @@ T = TypeVar("T")
 SBER_LOGIN = "sber@okko.test"
 SBER_PHONE = "+7 999 555-44-33"
 FINISH = "okko-cancel login --headed"
+STARTS_ON = registry.COMMANDS["status"].section()
 
 
 def free_port() -> int:

@@ -22,13 +22,15 @@ from automations.home import DataHome
 from automations.pages import SettingsSection
 from automations.steps import StepLog
 from fixtures import AdminClient
-from flows.refund import JUST_BEGUN, NOT_BEGUN, STARTS_ON, STORE_BILLED, TOO_LATE, check_refund, period_of, refund_rule
+from automations.refund_rule import JUST_BEGUN, NOT_BEGUN, STORE_BILLED, TOO_LATE, period_of, refund_rule
+from flows.refund import check_refund
+from flows.registry import COMMANDS
 
 
 @pytest.fixture
 def start_on() -> type[SettingsSection]:
     """Runs of this flow open the settings at its first section: so do its tests."""
-    return STARTS_ON
+    return COMMANDS["refund-check"].section()
 
 
 def expected_start(site: AdminClient, name: str) -> date:

@@ -11,8 +11,9 @@ from playwright.sync_api import Page
 
 from automations.steps import StepLog
 from fixtures import AdminClient
+from flows.registry import COMMANDS
 from flows.login import open_settings
-from flows.status import STARTS_ON, read_state
+from flows.status import read_state
 
 
 @pytest.mark.parametrize(
@@ -48,7 +49,7 @@ def test_a_run_started_on_the_first_section_loads_each_section_once(
     site: AdminClient, signed_in_page: Page, steps: StepLog, loaded: list[str]
 ) -> None:
     account = site.account()
-    open_settings(signed_in_page, steps, STARTS_ON)
+    open_settings(signed_in_page, steps, COMMANDS["status"].section())
 
     state = read_state(signed_in_page, steps)
 

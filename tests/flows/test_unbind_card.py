@@ -16,14 +16,15 @@ from automations.errors import ConfigurationError
 from automations.pages import SettingsSection
 from automations.steps import StepLog
 from fixtures import AdminClient
-from flows.unbind_card import STARTS_ON, unbind_cards
+from flows.registry import COMMANDS
+from flows.unbind_card import unbind_cards
 from tests.helpers import last_event_id
 
 
 @pytest.fixture
 def start_on() -> type[SettingsSection]:
     """Runs of this flow open the settings at its first section: so do its tests."""
-    return STARTS_ON
+    return COMMANDS["unbind-card"].section()
 
 
 def card_labels(site: AdminClient) -> list[str]:

@@ -24,7 +24,7 @@ from fixtures import AdminClient
 from flows.auto_renew import disable_auto_renew
 from flows.cancel import cancel_everything
 from flows.devices import sign_out_devices
-from flows.report import ActionReport
+from automations.models import ActionReport
 from flows.status import read_state
 from flows.unbind_card import unbind_cards
 from tests.helpers import last_event_id

@@ -1,0 +1,103 @@
+"""What a run asks of the person at the terminal, and where it gets what nobody types: the
+credentials (settings, then the saved ones, then a prompt), the login code the site sends
+(a command, then a prompt), and the confirmation of a change. Without a terminal nothing is
+asked: the error says which setting or option to give instead."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+from collections.abc import Callable
+
+import click
+from pydantic import SecretStr
+
+from automations.credentials import CredentialStore, Credentials
+from automations.errors import ConfigurationError
+from automations.session import SavedSession
+from automations.settings import Settings
+
+# Given the login the site sent the code to; returns the code, or None when nobody can say.
+CodeProvider = Callable[[str], str | None]
+CODE_COMMAND_TIMEOUT_S = 120
+LOGIN_PROMPT = "Электронная почта или телефон"
+# okko.tv sends a code instead of asking for a password; a site that asks for one gets it.
+PASSWORD_PROMPT = "Пароль (пусто: okko.tv присылает код на почту или по СМС)"
+
+
+def on_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
+def ask_password() -> SecretStr:
+    return SecretStr(click.prompt(PASSWORD_PROMPT, default="", hide_input=True, show_default=False, err=True))
+
+
+def credentials_to_save(settings: Settings) -> Credentials:
+    """`okko-cancel login`: the login and password to verify and save. Where the site sends
+    a code, no password is needed (the code command or a person gives the code)."""
+    if not settings.login and not on_terminal():
+        raise ConfigurationError("no login given: set OKKO_LOGIN (and OKKO_PASSWORD where the site asks for one), "
+                                 "or run `okko-cancel login` on a terminal")
+    login = settings.login or click.prompt(LOGIN_PROMPT, err=True)
+    if settings.password is not None:
+        return Credentials(login, settings.password)
+    return Credentials(login, ask_password() if on_terminal() else SecretStr(""))
+
+
+def resolve_credentials(settings: Settings, store: CredentialStore) -> Credentials | None:
+    """Settings first (OKKO_LOGIN/OKKO_PASSWORD), then the saved ones, then a prompt on a
+    terminal; None when only a saved browser session can help."""
+    if settings.login and settings.password is not None:
+        return Credentials(settings.login, settings.password)
+    saved = store.load()
+    if saved is not None and (not settings.login or settings.login == saved.login):
+        return saved
+    if SavedSession(settings.home, settings.login).load() is not None:
+        return None
+    if not on_terminal():
+        raise ConfigurationError(
+            f"no saved credentials for {settings.site_key}: run `okko-cancel login` on a terminal, or set OKKO_LOGIN and OKKO_PASSWORD"
+        )
+    login = settings.login or click.prompt(LOGIN_PROMPT, err=True)
+    return Credentials(login, ask_password())
+
+
+def code_from_command(command: str) -> CodeProvider:
+    """The code printed by `command`, which finds whose code is wanted in OKKO_CODE_FOR (a
+    batch logs in many accounts)."""
+
+    def from_command(login: str) -> str | None:
+        env = {**os.environ, "OKKO_CODE_FOR": login}
+        try:
+            done = subprocess.run(shlex.split(command), capture_output=True, text=True, env=env,
+                                  timeout=CODE_COMMAND_TIMEOUT_S, check=False)
+        except (OSError, ValueError, subprocess.TimeoutExpired) as error:
+            raise ConfigurationError(f"the code command failed to run: {error}") from None
+        if done.returncode != 0:
+            raise ConfigurationError(f"the code command exited with {done.returncode}: {done.stderr.strip()[:200]}")
+        return done.stdout.strip() or None
+
+    return from_command
+
+
+def code_provider(settings: Settings) -> CodeProvider | None:
+    """Where a login code comes from: the code command, else the person at the terminal,
+    else nowhere (the login then needs a person at a window, exit 5)."""
+    if settings.code_command:
+        return code_from_command(settings.code_command)
+    if on_terminal():
+        return lambda login: click.prompt(f"Код, который сайт отправил на {login}", err=True)
+    return None
+
+
+def confirm_change(question: str, *, yes: bool, dry_run: bool) -> None:
+    """Asks before the account changes; --yes or a dry run asks nothing."""
+    if yes or dry_run:
+        return
+    if not on_terminal():
+        raise ConfigurationError("this changes the account: pass --yes to confirm (there is no terminal to ask on)")
+    if not click.confirm(question, default=False, err=True):
+        raise click.Abort()

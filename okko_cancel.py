@@ -1,0 +1,10 @@
+"""The `okko-cancel` console script: the CLI (cli.py), with Playwright's driver starting
+while it imports (automations/warm_start.py)."""
+
+from __future__ import annotations
+
+from automations.warm_start import run_app
+
+
+def main() -> None:
+    run_app("cli")
