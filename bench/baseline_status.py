@@ -17,7 +17,8 @@ from playwright.sync_api import sync_playwright
 
 def main() -> int:
     base_url = os.environ["OKKO_BASE_URL"]
-    storage_state = json.loads(open(sys.argv[1], encoding="utf-8").read())["storage_state"]
+    with open(sys.argv[1], encoding="utf-8") as handle:
+        storage_state = json.load(handle)["storage_state"]
     executable = sys.argv[2] if len(sys.argv) > 2 else None
     texts = []
     with sync_playwright() as p:

@@ -42,9 +42,8 @@ def timed(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
 
 def instrument(cli: ModuleType) -> None:
     """Stopwatches on the phases after the start, once `cli` and all it uses are imported."""
-    import automations.evidence as evidence
-    import automations.session as session
-    import flows.runner as runner
+    from automations import evidence, session
+    from flows import runner
 
     session.start_browser = timed("browser launch", session.start_browser)
     session.new_context = timed("browser context", session.new_context)
@@ -66,7 +65,7 @@ def instrument(cli: ModuleType) -> None:
 def main() -> None:
     out = Path(sys.argv[1])
     sys.path.insert(0, str(REPO))
-    import automations.warm_start as warm_start
+    from automations import warm_start
 
     # The entry point imports the CLI's modules while the driver starts (see its docstring):
     # one phase, with the driver's start inside it.
