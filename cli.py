@@ -15,166 +15,30 @@ if __name__ == "__main__":
     run_app("cli")
     raise SystemExit
 
-import json
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from functools import partial, wraps
+from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
-from pydantic import SecretStr
-from rich.console import Console
 
 from automations.check_reports import write_html, write_junit
-from automations.credentials import CredentialStore, Credentials
-from automations.errors import OkkoCancelError
+from automations.command_line import (CommandFailed, Invocation, change_options, common_options, exits_by_contract,
+                                      given_before_the_command, invocation, print_document, print_json,
+                                      refuse_common_options, stderr, stdout)
 from automations.guides import LANGS, ROUTES, guide_lines, index_lines, store_guide_command, store_pointer
 from automations.guides import guide as guide_document
-from automations.home import BATCH, CHECKS, DEMO, MOCK_CHECK, utc_stamp
+from automations.home import BATCH
 from automations.mail import DEFAULT_REASON, DELETION_ADDRESS
 from automations.models import AccountState
-from automations.output import StepPrinter, action_lines, check_table, deletion_lines, refund_lines, state_tables
-from automations.prompts import code_provider, confirm_change, credentials_to_save, resolve_credentials
+from automations.output import (AccountPrinter, action_lines, batch_lines, check_table, deletion_lines, refund_lines,
+                                state_tables)
+from automations.prompts import code_provider, confirm_change, credentials_to_save
 from automations.session import SavedSession
-from automations.settings import Settings, load_settings
-from flows.check import CheckReport, run_check
-from flows.login import CodeProvider
+from fixtures.commands import MOCK_VARIANTS, check_mock_site, demo, mock_site
+from flows.check import run_check
 from flows.registry import BATCH_COMMANDS, COMMANDS
 from flows.runner import RunResult, run_flow, verify_login
-
-F = TypeVar("F", bound=Callable[..., Any])
-# The bundled mock site's layouts and seed data (fixtures/), named here so that --help needs no import.
-MOCK_VARIANTS = ["okko", "classic", "redesign", "breaking"]
-MOCK_SCENARIOS = ["default", "multi", "clean", "code-login", "crowd", "stores", "sber-id", "masks", "twins", "big"]
-
-# soft_wrap: a long line (a receipt's path) is never broken in two for a script to reassemble.
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
-stdout = Console(highlight=False, soft_wrap=True)
-
-
-class CommandFailed(click.ClickException):
-    """A library error on its way out: its message, with the contract's exit code."""
-
-    def __init__(self, message: str, exit_code: int) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
-
-
-def exits_by_contract(command: F) -> F:
-    @wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except OkkoCancelError as error:
-            raise CommandFailed(str(error), error.exit_code) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-# The options every site command takes, before or after the command's name; each may also
-# come from OKKO_* settings. A flag's default is None, so that "not given" is told apart
-# from "given" where both places meet (`okko-cancel --json status -v`).
-COMMON_OPTIONS = [
-    click.option("--base-url", help="The site to work on (OKKO_BASE_URL; default https://okko.tv)."),
-    click.option("--data-dir", type=click.Path(path_type=Path), help="Where credentials, session and receipts live (OKKO_DATA_DIR)."),
-    click.option("--headed", is_flag=True, default=None, help="Show the browser window (OKKO_HEADLESS=false)."),
-    click.option("--slow-mo", "slow_mo_ms", type=click.IntRange(0, 10_000), help="Slow each browser action by MS milliseconds."),
-    click.option("--timeout", "timeout_s", type=float, help="Seconds to wait for the site at each step (OKKO_TIMEOUT_S)."),
-    click.option("--trace", is_flag=True, default=None, help="Save a Playwright trace of the steps after login."),
-    click.option("--browser-path", type=click.Path(path_type=Path), help="Chrome/Chromium to use (OKKO_BROWSER_PATH)."),
-    click.option("--connect", help="ws:// URL of a remote Playwright browser server to run on."),
-    click.option("--code-command", help="A command that prints the login code the site sent by e-mail or SMS; "
-                 "it finds the login in OKKO_CODE_FOR (OKKO_CODE_COMMAND)."),
-    click.option("--json", "as_json", is_flag=True, default=None, help="Print one JSON document instead of text."),
-    click.option("-v", "--verbose", is_flag=True, default=None,
-                 help="Show each step's page and time, and what a failed step looked for."),
-]
-
-
-def common_options(command: F) -> F:
-    for option in reversed(COMMON_OPTIONS):
-        command = option(command)
-    return command
-
-
-def change_options(command: F) -> F:
-    command = click.option("--dry-run", is_flag=True, help="Walk up to the last confirmation and back out; change nothing.")(command)
-    command = click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation (required without a terminal).")(command)
-    return command
-
-
-def given_before_the_command() -> dict[str, Any]:
-    """The common options given before the command's name (`okko-cancel --json status`)."""
-    root = click.get_current_context().find_root()
-    return dict(root.obj or {})
-
-
-@dataclass(frozen=True)
-class Invocation:
-    """What every site command starts from: the settings and how to print."""
-
-    settings: Settings
-    as_json: bool
-    verbose: bool
-
-    @contextmanager
-    def progress(self) -> Iterator[StepPrinter]:
-        """A line per step on stderr (none with --json), closed however the run ends."""
-        printer = StepPrinter(stderr, quiet=self.as_json, verbose=self.verbose)
-        try:
-            yield printer
-        finally:
-            printer.close()
-
-    def credential_store(self) -> CredentialStore:
-        return CredentialStore(self.settings.home, warn=lambda m: stderr.print(f"[yellow]warning:[/] {m}"))
-
-    def credentials(self) -> Credentials | None:
-        return resolve_credentials(self.settings, self.credential_store())
-
-
-def invocation(options: dict[str, Any]) -> Invocation:
-    """The settings from the common options (after the command's name, else before it),
-    checked before anything happens on the site: a run that cannot keep its session and
-    receipt must not start changing the account."""
-    merged = {**given_before_the_command(), **{k: v for k, v in options.items() if v is not None}}
-    as_json = bool(merged.pop("as_json", False))
-    verbose = bool(merged.pop("verbose", False))
-    headed = merged.pop("headed", None)
-    settings = load_settings(**merged, headless=False if headed else None)
-    settings.home.ensure()
-    session = SavedSession(settings.home, None)
-    if session.is_too_open():
-        stderr.print(f"[yellow]warning:[/] {session.file} can be read by other users: run `chmod 600 {session.file}`")
-    return Invocation(settings, as_json, verbose)
-
-
-def refuse_common_options(command: str, *, allowed: frozenset[str] = frozenset()) -> None:
-    """A command without the site options refuses them before its name, rather than ignore them."""
-    given = set(given_before_the_command()) - allowed
-    if given:
-        root = click.get_current_context().find_root().command
-        option = next(max(p.opts, key=len) for p in root.params if p.name in given)
-        raise click.UsageError(f"{option} does not apply to `{command}`")
-
-
-def print_json(document: Any) -> None:
-    """Every --json document: UTF-8 as it is (Cyrillic stays readable), indented alike."""
-    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
-
-
-def print_document(document: dict[str, Any], as_json: bool, lines: Callable[[dict[str, Any]], list[str]]) -> None:
-    """One JSON document, or the summary lines and where the receipt is."""
-    if as_json:
-        print_json(document)
-        return
-    for line in lines(document):
-        stdout.print(line, markup=False)
-    if document.get("receipt"):
-        stdout.print(f"Receipt: {document['receipt']}", markup=False)
 
 
 def run_command(run: Invocation, name: str, **flow_options: Any) -> RunResult[Any]:
@@ -388,7 +252,8 @@ def check(mock: bool, variant: str, junit: Path | None, report_dir: Path | None,
         if mock:
             report = check_mock_site(run.settings, variant, report_dir, printer)
         else:
-            report = checked(run.settings, run.credentials(), report_dir, printer, code_provider(run.settings))
+            report = run_check(run.settings, credentials=run.credentials(), screenshots=report_dir,
+                               code_provider=code_provider(run.settings), on_step=printer, on_notice=printer.notice)
     document = report.to_dict()
     if junit is not None:
         write_junit(junit, document)
@@ -405,24 +270,6 @@ def check(mock: bool, variant: str, junit: Path | None, report_dir: Path | None,
             f"{first.element or 'the page'} at {first.url or run.settings.base_url}",
             1,
         )
-
-
-def checked(settings: Settings, credentials: Credentials | None, report_dir: Path | None,
-            printer: StepPrinter, codes: CodeProvider | None) -> CheckReport:
-    """`run_check`, its traces (and screenshots, without --report) in checks/<UTC time>/."""
-    checks = settings.home.folder(CHECKS, utc_stamp())
-    return run_check(settings, credentials=credentials, screenshots=report_dir or checks, traces=checks,
-                     code_provider=codes, on_step=printer, on_notice=printer.notice)
-
-
-def check_mock_site(settings: Settings, variant: str, report_dir: Path | None, printer: StepPrinter) -> CheckReport:
-    """`check --mock`: the bundled mock site with its demo account, in a data dir of its own."""
-    from fixtures import DEMO_EMAIL, DEMO_PASSWORD, outbox_codes, serve_mock_site
-
-    with serve_mock_site("default", variant) as site:
-        mock = settings.model_copy(update={"base_url": site.url, "data_dir": settings.home.elsewhere(MOCK_CHECK).root})
-        return checked(mock, Credentials(DEMO_EMAIL, SecretStr(DEMO_PASSWORD)), report_dir, printer,
-                       outbox_codes(site.url, printer.notice))
 
 
 @cli.command()
@@ -533,7 +380,7 @@ def batch(accounts_csv: Path, command: str, yes: bool, dry_run: bool, workers: i
       okko-cancel batch accounts.csv cancel --yes --resume
       okko-cancel batch accounts.csv cancel --yes --connect ws://grid.example:3000/
     """
-    from flows.batch import AccountResult, read_accounts, run_batch
+    from flows.batch import read_accounts, run_batch
 
     run = invocation(options)
     settings = run.settings
@@ -542,118 +389,20 @@ def batch(accounts_csv: Path, command: str, yes: bool, dry_run: bool, workers: i
     if changes:
         confirm_change(f"Run {command} on {len(accounts)} accounts on {settings.site_key}?", yes=yes, dry_run=dry_run)
     summary = summary_path or settings.home.folder(BATCH) / f"{accounts_csv.stem}-{command}.csv"
-    lock = threading.Lock()
-
-    def show(result: AccountResult) -> None:
-        if run.as_json:
-            return
-        mark = "[green]✓[/]" if result.exit_code == 0 else "[red]✗[/]"
-        detail = result.outcome.replace("_", " ") if result.exit_code == 0 else f"exit {result.exit_code}: {result.error}"
-        with lock:
-            stderr.print(f"{mark} {result.account} {detail} [dim]{result.seconds:.1f} s[/]", highlight=False)
-
     report = run_batch(
         settings, command, accounts, summary=summary, workers=workers, resume=resume, dry_run=dry_run and changes,
-        code_provider=code_provider(settings) if settings.code_command else None, on_result=show,
+        code_provider=code_provider(settings) if settings.code_command else None,
+        on_result=AccountPrinter(stderr, quiet=run.as_json),
     )
-    document = report.to_dict()
     failed = [r for r in report.results if r.exit_code != 0]
-    if run.as_json:
-        print_json(document)
-    else:
-        counts = ", ".join(f"{n} {outcome.replace('_', ' ')}" for outcome, n in sorted(document["counts"].items()))
-        stdout.print(f"{len(report.results)} accounts in {report.seconds:.1f} s ({workers} workers): {counts}.")
-        stdout.print(f"Summary: {report.summary}")
+    print_document(report.to_dict(), run.as_json, batch_lines)
     if failed:
         raise CommandFailed(f"{len(failed)} of {len(report.results)} accounts failed (first: {failed[0].account}, "
                             f"exit {failed[0].exit_code}); see {report.summary}", report.exit_code)
 
 
-@cli.command()
-@click.option("--scenario", default="default", show_default=True, help="The mock account to start from.")
-@click.option("--variant", default="okko", show_default=True, type=click.Choice(MOCK_VARIANTS),
-              help="The mock site's layout (okko: as okko.tv is known to be).")
-@click.option("--headed", is_flag=True, help="Show the browser window.")
-@click.option("--slow-mo", "slow_mo_ms", type=click.IntRange(0, 10_000), help="Slow each browser action by MS milliseconds.")
-@click.option("--data-dir", type=click.Path(path_type=Path), help="Where the demo's receipts go (default: <data dir>/demo).")
-@exits_by_contract
-def demo(scenario: str, variant: str, headed: bool, slow_mo_ms: int | None, data_dir: Path | None) -> None:
-    """Start the bundled mock OKKO site with a demo account and run `cancel` against it.
-
-    \b
-    Example:
-      okko-cancel demo
-      okko-cancel demo --headed --slow-mo 300 --variant redesign
-    """
-    from fixtures import DEMO_EMAIL, DEMO_PASSWORD, outbox_codes, serve_mock_site
-
-    refuse_common_options("demo", allowed=frozenset({"headed", "slow_mo_ms", "data_dir"}))
-    before = given_before_the_command()
-    with serve_mock_site(scenario, variant) as site:
-        base = load_settings(base_url=site.url, data_dir=data_dir or before.get("data_dir"))
-        settings = load_settings(
-            base_url=site.url, data_dir=base.home.elsewhere(DEMO).root,
-            headless=not (headed or before.get("headed")), slow_mo_ms=slow_mo_ms or before.get("slow_mo_ms"),
-        )
-        stdout.print(f"Mock OKKO site at {site.url} ({scenario}, {variant}); demo account {DEMO_EMAIL}.")
-        with Invocation(settings, as_json=False, verbose=False).progress() as printer:
-            result = run_flow(settings, "cancel", COMMANDS["demo"].function(),
-                              credentials=Credentials(DEMO_EMAIL, SecretStr(DEMO_PASSWORD)), on_step=printer,
-                              start_on=COMMANDS["demo"].section(), code_provider=outbox_codes(site.url, printer.notice),
-                              on_notice=printer.notice)
-        for line in action_lines(result.value.to_dict()):
-            stdout.print(line)
-        for table in state_tables(AccountState.from_dict(result.value.after["state"])):
-            stdout.print(table)
-        stdout.print(f"Receipt: {result.receipt}")
-
-
-@cli.command("mock-site")
-@click.option("--port", default=8800, show_default=True, type=click.IntRange(0, 65535), help="Port on 127.0.0.1 (0: any free port).")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--scenario", default="default", show_default=True, type=click.Choice(MOCK_SCENARIOS), help="The seed data.")
-@click.option("--variant", default="okko", show_default=True, type=click.Choice(MOCK_VARIANTS),
-              help="The layout (okko: as okko.tv is known to be).")
-@click.option("--accounts", type=click.IntRange(1, 10_000), help="How many accounts the crowd scenario has.")
-@click.option("--fault", "faults", multiple=True, metavar="KEY=JSON",
-              help='A fault at start-up, e.g. --fault latency_ms=500 --fault \'fail={"path":"/api/","status":503,"count":2}\'.')
-@exits_by_contract
-def mock_site(port: int, host: str, scenario: str, variant: str, accounts: int | None, faults: tuple[str, ...]) -> None:
-    """Serve the bundled mock OKKO site in the foreground until Ctrl-C.
-
-    \b
-    Example:
-      okko-cancel mock-site --port 8800 --scenario default --variant okko
-      okko-cancel mock-site --fault promo_popup=true
-    """
-    from fixtures import DEMO_EMAIL, DEMO_PASSWORD, serve_mock_site
-
-    refuse_common_options("mock-site")
-    fault_spec: dict[str, Any] = {}
-    for item in faults:
-        key, _, raw = item.partition("=")
-        try:
-            fault_spec[key.strip()] = json.loads(raw)
-        except ValueError:
-            raise click.BadParameter(f"{item!r} is not KEY=JSON", param_hint="--fault") from None
-    try:
-        server = serve_mock_site(scenario, variant, host=host, port=port, quiet=False, accounts=accounts,
-                                 faults=fault_spec or None)
-        site = server.__enter__()
-    except (ValueError, OSError) as error:
-        raise CommandFailed(f"cannot start the mock site: {error}", 2) from None
-    try:
-        stdout.print(f"Mock OKKO site: {site.url}  (scenario {scenario}, layout {variant})")
-        if variant == "okko":
-            stdout.print(f"Log in as {DEMO_EMAIL} with the code the site sends to {site.url}/__admin/outbox "
-                         f"(as okko.tv, by code only); admin API at {site.url}/__admin/state. Ctrl-C stops it.")
-        else:
-            stdout.print(f"Log in as {DEMO_EMAIL} / {DEMO_PASSWORD}; admin API at {site.url}/__admin/state. Ctrl-C stops it.")
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.__exit__(None, None, None)
+cli.add_command(demo)
+cli.add_command(mock_site)
 
 
 def main() -> None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from rich.console import Console
@@ -56,6 +57,30 @@ class StepPrinter:
     def close(self) -> None:
         if self.status is not None:
             self.status.stop()
+
+
+class AccountPrinter:
+    """`batch`'s `on_result`: a line per account as it ends, from whichever worker ends it."""
+
+    def __init__(self, console: Console, *, quiet: bool = False) -> None:
+        self.console = console
+        self.quiet = quiet
+        self.lock = threading.Lock()
+
+    def __call__(self, result: Any) -> None:
+        if self.quiet:
+            return
+        mark = "[green]✓[/]" if result.exit_code == 0 else "[red]✗[/]"
+        detail = result.outcome.replace("_", " ") if result.exit_code == 0 else f"exit {result.exit_code}: {result.error}"
+        with self.lock:
+            self.console.print(f"{mark} {escape(result.account)} {escape(detail)} [dim]{result.seconds:.1f} s[/]",
+                               highlight=False)
+
+
+def batch_lines(report: dict[str, Any]) -> list[str]:
+    counts = ", ".join(f"{n} {outcome.replace('_', ' ')}" for outcome, n in sorted(report["counts"].items()))
+    return [f"{len(report['accounts'])} accounts in {report['seconds']:.1f} s ({report['workers']} workers): {counts}.",
+            f"Summary: {report['summary']}"]
 
 
 def state_tables(state: AccountState) -> list[Table]:

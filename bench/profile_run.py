@@ -73,8 +73,8 @@ def main() -> None:
     start_driver_while_importing = warm_start.start_driver_while_importing
 
     @wraps(start_driver_while_importing)
-    def started() -> tuple[Any, ModuleType]:
-        playwright, cli = start_driver_while_importing()
+    def started(app: str, start: Any = None) -> tuple[Any, ModuleType]:
+        playwright, cli = start_driver_while_importing(app, start)
         add("Python start and imports, the driver starting meanwhile", time.perf_counter() - STARTED)
         instrument(cli)
         return playwright, cli

@@ -18,6 +18,7 @@ from playwright.sync_api import Page
 from automations.credentials import Credentials
 from automations.errors import FlowFailed
 from automations.evidence import masked_screenshot
+from automations.home import CHECKS, utc_stamp
 from automations.pages import ProfilePage
 from automations.session import BrowserSession, SavedSession
 from automations.settings import Settings
@@ -128,13 +129,17 @@ def run_check(
     settings: Settings,
     *,
     credentials: Credentials | None,
-    screenshots: Path,
-    traces: Path | None,
+    screenshots: Path | None = None,
+    traces: Path | None = None,
     code_provider: CodeProvider | None = None,
     on_step: Callable[[StepRecord, bool], None] | None = None,
     on_notice: Callable[[str], None] | None = None,
 ) -> CheckReport:
-    """Logs in (untraced; a rejected login raises, for exit codes 3-5) and checks every flow."""
+    """Logs in (untraced; a rejected login raises, for exit codes 3-5) and checks every flow.
+    Traces, and screenshots unless `screenshots` says where, go to checks/<UTC time>/."""
+    if traces is None or screenshots is None:
+        checks = settings.home.folder(CHECKS, utc_stamp())
+        traces, screenshots = traces or checks, screenshots or checks
     saved = SavedSession(settings.home, credentials.login if credentials else None)
     with BrowserSession(settings, saved.load()) as session:
         page = session.page

@@ -1,0 +1,152 @@
+"""The command line's machinery, shared by cli.py's commands and the mock's
+(fixtures/commands.py): the common options (accepted before or after a command's name), the
+settings they build, progress on stderr, one way to print JSON, and library errors turned
+into the contract's exit codes. No command lives here."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from automations.credentials import CredentialStore, Credentials
+from automations.errors import OkkoCancelError
+from automations.output import StepPrinter
+from automations.prompts import resolve_credentials
+from automations.session import SavedSession
+from automations.settings import Settings, load_settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# soft_wrap: a long line (a receipt's path) is never broken in two for a script to reassemble.
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+stdout = Console(highlight=False, soft_wrap=True)
+
+
+class CommandFailed(click.ClickException):
+    """A library error on its way out: its message, with the contract's exit code."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def exits_by_contract(command: F) -> F:
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except OkkoCancelError as error:
+            raise CommandFailed(str(error), error.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+# The options every site command takes, before or after the command's name; each may also
+# come from OKKO_* settings. A flag's default is None, so that "not given" is told apart
+# from "given" where both places meet (`okko-cancel --json status -v`).
+COMMON_OPTIONS = [
+    click.option("--base-url", help="The site to work on (OKKO_BASE_URL; default https://okko.tv)."),
+    click.option("--data-dir", type=click.Path(path_type=Path), help="Where credentials, session and receipts live (OKKO_DATA_DIR)."),
+    click.option("--headed", is_flag=True, default=None, help="Show the browser window (OKKO_HEADLESS=false)."),
+    click.option("--slow-mo", "slow_mo_ms", type=click.IntRange(0, 10_000), help="Slow each browser action by MS milliseconds."),
+    click.option("--timeout", "timeout_s", type=float, help="Seconds to wait for the site at each step (OKKO_TIMEOUT_S)."),
+    click.option("--trace", is_flag=True, default=None, help="Save a Playwright trace of the steps after login."),
+    click.option("--browser-path", type=click.Path(path_type=Path), help="Chrome/Chromium to use (OKKO_BROWSER_PATH)."),
+    click.option("--connect", help="ws:// URL of a remote Playwright browser server to run on."),
+    click.option("--code-command", help="A command that prints the login code the site sent by e-mail or SMS; "
+                 "it finds the login in OKKO_CODE_FOR (OKKO_CODE_COMMAND)."),
+    click.option("--json", "as_json", is_flag=True, default=None, help="Print one JSON document instead of text."),
+    click.option("-v", "--verbose", is_flag=True, default=None,
+                 help="Show each step's page and time, and what a failed step looked for."),
+]
+
+
+def common_options(command: F) -> F:
+    for option in reversed(COMMON_OPTIONS):
+        command = option(command)
+    return command
+
+
+def change_options(command: F) -> F:
+    command = click.option("--dry-run", is_flag=True, help="Walk up to the last confirmation and back out; change nothing.")(command)
+    command = click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation (required without a terminal).")(command)
+    return command
+
+
+def given_before_the_command() -> dict[str, Any]:
+    """The common options given before the command's name (`okko-cancel --json status`)."""
+    root = click.get_current_context().find_root()
+    return dict(root.obj or {})
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """What every site command starts from: the settings and how to print."""
+
+    settings: Settings
+    as_json: bool
+    verbose: bool
+
+    @contextmanager
+    def progress(self) -> Iterator[StepPrinter]:
+        """A line per step on stderr (none with --json), closed however the run ends."""
+        printer = StepPrinter(stderr, quiet=self.as_json, verbose=self.verbose)
+        try:
+            yield printer
+        finally:
+            printer.close()
+
+    def credential_store(self) -> CredentialStore:
+        return CredentialStore(self.settings.home, warn=lambda m: stderr.print(f"[yellow]warning:[/] {m}"))
+
+    def credentials(self) -> Credentials | None:
+        return resolve_credentials(self.settings, self.credential_store())
+
+
+def invocation(options: dict[str, Any]) -> Invocation:
+    """The settings from the common options (after the command's name, else before it),
+    checked before anything happens on the site: a run that cannot keep its session and
+    receipt must not start changing the account."""
+    merged = {**given_before_the_command(), **{k: v for k, v in options.items() if v is not None}}
+    as_json = bool(merged.pop("as_json", False))
+    verbose = bool(merged.pop("verbose", False))
+    headed = merged.pop("headed", None)
+    settings = load_settings(**merged, headless=False if headed else None)
+    settings.home.ensure()
+    session = SavedSession(settings.home, None)
+    if session.is_too_open():
+        stderr.print(f"[yellow]warning:[/] {session.file} can be read by other users: run `chmod 600 {session.file}`")
+    return Invocation(settings, as_json, verbose)
+
+
+def refuse_common_options(command: str, *, allowed: frozenset[str] = frozenset()) -> None:
+    """A command without the site options refuses them before its name, rather than ignore them."""
+    given = set(given_before_the_command()) - allowed
+    if given:
+        root = click.get_current_context().find_root().command
+        option = next(max(p.opts, key=len) for p in root.params if p.name in given)
+        raise click.UsageError(f"{option} does not apply to `{command}`")
+
+
+def print_json(document: Any) -> None:
+    """Every --json document: UTF-8 as it is (Cyrillic stays readable), indented alike."""
+    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+
+
+def print_document(document: dict[str, Any], as_json: bool, lines: Callable[[dict[str, Any]], list[str]]) -> None:
+    """One JSON document, or the summary lines and where the receipt is."""
+    if as_json:
+        print_json(document)
+        return
+    for line in lines(document):
+        stdout.print(line, markup=False)
+    if document.get("receipt"):
+        stdout.print(f"Receipt: {document['receipt']}", markup=False)
