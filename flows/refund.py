@@ -1,15 +1,5 @@
 """`refund-check`: does OKKO owe a refund? Reads the subscriptions, the payment history and
-the account's contacts from the site, and applies OKKO's rule:
-
-    a refund only when the paid period has just begun (at most `window_days` days ago,
-    3 by default: OKKO_REFUND_WINDOW_DAYS) or has not begun yet; never for a past month.
-
-The rule is a pure function of dates (`refund_rule`), testable without a browser. The site
-shows «Следующее списание DD.MM.YYYY» (or «Активна до» once auto-renew is off) and bills
-monthly, so the current period began one month before that day (`period_of`). A payment in
-the history belongs to the current period when it is no older than the period's start less
-`PAYMENT_SLACK_DAYS` (a charge may come a little early); older ones paid past months.
-"""
+the account's contacts from the site, and applies OKKO's rule (automations/refund_rule.py)."""
 
 from __future__ import annotations
 
