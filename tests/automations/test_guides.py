@@ -1,5 +1,5 @@
-"""The guides for the routes beyond the website (flows/guides.py), as data: each route in
-Russian and English with its steps in the order OKKO's help gives them, and the mapping
+"""The guides for the routes beyond the website (automations/guides.py), as data: each route
+in Russian and English with its steps in the order OKKO's help gives them, and the mapping
 from how a subscription is billed to the guide that cancels it, as `status` and
 `disable-auto-renew` word it. Pure: no browser.
 """

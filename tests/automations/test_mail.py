@@ -1,4 +1,4 @@
-"""The deletion letter (flows/deletion.py) without a browser: its content, the saved `.eml`,
+"""The deletion letter (automations/mail.py) without a browser: its content, the saved `.eml`,
 and sending it to a real SMTP server on loopback (aiosmtpd, tests/smtp_server.py) with
 STARTTLS, certificate verification against a test CA given by OKKO_SMTP_CA_FILE, and AUTH.
 

@@ -1,8 +1,8 @@
-"""OKKO's refund rule (flows/refund.py) as pure functions of dates: a refund only when the
-paid period has just begun (at most `window_days` days ago, 3 by default) or has not begun
-yet; never for a past month. Table-driven over the edge days, plus the month arithmetic
-that finds the period from the next charge, the verdict for one subscription with the
-payments it rests on, and what to say on the hotline. No browser.
+"""OKKO's refund rule (automations/refund_rule.py) as pure functions of dates: a refund only
+when the paid period has just begun (at most `window_days` days ago, 3 by default) or has
+not begun yet; never for a past month. Table-driven over the edge days, plus the month
+arithmetic that finds the period from the next charge, the verdict for one subscription with
+the payments it rests on, and what to say on the hotline. No browser.
 """
 
 from __future__ import annotations

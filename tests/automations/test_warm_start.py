@@ -19,7 +19,7 @@ from flows.registry import COMMANDS
 from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient, MockSite
 from tests.helpers import code_command
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize(("args", "expected"), [

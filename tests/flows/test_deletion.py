@@ -1,7 +1,7 @@
 """The `deletion-request` flow (flows/deletion.py) against the mock site in a real browser:
 the letter takes the account's e-mail and phone from «Профиль», is saved as a private
 `.eml`, and a receipt (JSON + PNG) records it; what still bills is named first. Sending
-itself is covered in tests/test_deletion_smtp.py and, end to end, tests/test_cli_routes.py.
+itself is covered in tests/automations/test_mail.py and, end to end, tests/test_cli_routes.py.
 
 - `default`, no SMTP: saved, not sent, with a note to send it oneself and one that
   «Оптимум» still renews; the site is not changed.
