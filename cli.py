@@ -11,8 +11,9 @@ if __name__ == "__main__":
     # Before the imports below: Playwright's driver starts while they run, in this module
     # imported again as `cli` (see automations/warm_start.py).
     from automations.warm_start import run_app
+    from flows.registry import BROWSER_COMMANDS, COMMANDS
 
-    run_app("cli")
+    run_app("cli", COMMANDS, BROWSER_COMMANDS)
     raise SystemExit
 
 import threading

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from types import ModuleType
 
@@ -30,16 +30,16 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Playwright
 
 from automations.driver import lent_to_this_thread, start_playwright
-from flows.registry import BROWSER_COMMANDS, COMMANDS
 
 HELP_OPTIONS = frozenset({"-h", "--help", "--version"})
 
 
-def drives_a_browser(args: Sequence[str]) -> bool:
-    """Whether the command named first on the line opens a browser; options may come before
-    it (`okko-cancel --json status`), and a guide's route may be named like a command."""
-    command = next((arg for arg in args if arg in COMMANDS), None)
-    return command in BROWSER_COMMANDS and not HELP_OPTIONS.intersection(args)
+def drives_a_browser(args: Sequence[str], commands: Collection[str], browser_commands: Collection[str]) -> bool:
+    """Whether the command named first on the line (one of `commands`) is one of
+    `browser_commands`; options may come before it (`okko-cancel --json status`), and a
+    guide's route may be named like a command."""
+    command = next((arg for arg in args if arg in commands), None)
+    return command in browser_commands and not HELP_OPTIONS.intersection(args)
 
 
 def start_driver_while_importing(
@@ -63,10 +63,11 @@ def start_driver_while_importing(
             raise
 
 
-def run_app(app: str, args: Sequence[str] | None = None) -> None:
+def run_app(app: str, commands: Collection[str], browser_commands: Collection[str],
+            args: Sequence[str] | None = None) -> None:
     """Imports the module `app` and calls its `main()`, starting the driver meanwhile when
-    the command line (`args`, by default sys.argv's) drives a browser."""
-    if drives_a_browser(sys.argv[1:] if args is None else args):
+    the command line (`args`, by default sys.argv's) names one of `browser_commands`."""
+    if drives_a_browser(sys.argv[1:] if args is None else args, commands, browser_commands):
         playwright, module = start_driver_while_importing(app)
     else:
         playwright, module = None, importlib.import_module(app)

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 
 from automations.warm_start import drives_a_browser, start_driver_while_importing
-from flows.registry import COMMANDS
+from flows.registry import BROWSER_COMMANDS, COMMANDS
 from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient, MockSite
 from tests.helpers import code_command
 
@@ -42,7 +42,7 @@ REPO = Path(__file__).resolve().parents[2]
     (["no-such-command"], False),
 ])
 def test_drives_a_browser(args: list[str], expected: bool) -> None:
-    assert drives_a_browser(args) is expected
+    assert drives_a_browser(args, COMMANDS, BROWSER_COMMANDS) is expected
 
 
 def test_every_command_of_the_cli_is_in_the_registry_and_back() -> None:
