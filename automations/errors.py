@@ -2,7 +2,8 @@
 
 The CLI maps any ``OkkoCancelError`` to ``exit_code`` so that scripts can tell a broken
 flow (1) from a configuration problem (2), a rejected login (3), an unreachable site (4)
-and a situation only a person can resolve (5); see ``/work/shared/spec/cli-contract.md``.
+a situation only a person can resolve (5), a declined confirmation (7) and Ctrl-C (130); see
+the README's exit codes.
 """
 
 from __future__ import annotations
@@ -77,3 +78,16 @@ class SessionExpired(OkkoCancelError):
 
     def __reduce__(self) -> tuple[type[SessionExpired], tuple[str]]:
         return (type(self), (self.section,))
+
+
+class Declined(OkkoCancelError):
+    """The person answered no at the confirmation: nothing was changed."""
+
+    exit_code: ClassVar[int] = 7
+
+
+class Interrupted(OkkoCancelError):
+    """Ctrl-C (SIGINT): the message says what was already done; a receipt keeps it, marked
+    interrupted. 130 is what shells report for a command ended by SIGINT."""
+
+    exit_code: ClassVar[int] = 130
