@@ -16,7 +16,6 @@ if __name__ == "__main__":
     run_app("cli", COMMANDS, BROWSER_COMMANDS)
     raise SystemExit
 
-import threading
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -34,7 +33,8 @@ from automations.mail import DEFAULT_REASON, DELETION_ADDRESS
 from automations.models import AccountState
 from automations.output import (AccountPrinter, action_lines, batch_lines, check_table, deletion_lines, refund_lines,
                                 state_tables)
-from automations.prompts import code_provider, confirm_change, credentials_to_save
+from automations.prompts import (Resolved, code_provider, confirm_change, credentials_to_save, describe_source,
+                                 resolve_credentials)
 from automations.session import SavedSession
 from fixtures.commands import MOCK_VARIANTS, check_mock_site, demo, mock_site
 from flows.check import run_check
@@ -42,12 +42,13 @@ from flows.registry import BATCH_COMMANDS, COMMANDS
 from flows.runner import RunResult, run_flow, verify_login
 
 
-def run_command(run: Invocation, name: str, **flow_options: Any) -> RunResult[Any]:
+def run_command(run: Invocation, name: str, credentials: Resolved | None = None, **flow_options: Any) -> RunResult[Any]:
     """Runs the registry's flow `name` with the saved or asked-for credentials."""
     command = COMMANDS[name]
     flow = partial(command.function(), **flow_options) if flow_options else command.function()
     with run.progress() as printer:
-        return run_flow(run.settings, name, flow, credentials=run.credentials(),
+        return run_flow(run.settings, name, flow,
+                        credentials=(credentials or resolve_credentials(run.settings, run.credential_store())).credentials,
                         code_provider=code_provider(run.settings), on_step=printer,
                         start_on=command.section(), on_notice=printer.notice)
 
@@ -133,17 +134,11 @@ def status(**options: Any) -> None:
     """
     run = invocation(options)
     store = run.credential_store()
-    # Where the credentials are kept is shown last, but finding the OS keyring backend takes
-    # imports and probing: done meanwhile, while the main thread waits on the browser.
-    keyring_probe = threading.Thread(target=lambda: store.kind, daemon=True)
-    keyring_probe.start()
-    try:
-        state: AccountState = run_command(run, "status").value
-    finally:
-        keyring_probe.join()
+    resolved = resolve_credentials(run.settings, store)
+    state: AccountState = run_command(run, "status", credentials=resolved).value
     if run.as_json:
         guides = {s.name: command for s in state.subscriptions if (command := store_guide_command(s))}
-        print_json({**state.to_dict(), "guides": guides, "credentials": store.kind})
+        print_json({**state.to_dict(), "guides": guides, "credentials": resolved.source})
         return
     for table in state_tables(state):
         stdout.print(table)
@@ -151,7 +146,7 @@ def status(**options: Any) -> None:
         pointer = store_pointer(sub)
         if pointer:
             stdout.print(f"{pointer}.", markup=False)
-    stdout.print(f"Credentials: {store.describe()}.")
+    stdout.print(f"Credentials: {describe_source(resolved.source, store)}.", markup=False)
 
 
 @cli.command("unbind-card")
@@ -416,5 +411,9 @@ def main() -> None:
     gc.freeze()
     try:
         cli(prog_name="okko-cancel")
+    except KeyboardInterrupt:
+        # Between Click's own handling and a command's (as it starts or ends): nothing ran.
+        stderr.print("Error: interrupted: nothing was changed", highlight=False)
+        raise SystemExit(130) from None
     finally:
         gc.freeze()

@@ -17,7 +17,7 @@ import click
 from rich.console import Console
 
 from automations.credentials import CredentialStore, Credentials
-from automations.errors import OkkoCancelError
+from automations.errors import FlowFailed, Interrupted, OkkoCancelError
 from automations.output import StepPrinter
 from automations.prompts import resolve_credentials
 from automations.session import SavedSession
@@ -39,12 +39,21 @@ class CommandFailed(click.ClickException):
 
 
 def exits_by_contract(command: F) -> F:
+    """Library errors become the contract's exit code and one line on stderr (with --json,
+    also a document on stdout); Ctrl-C anywhere in the command, or at a prompt, is 130."""
+
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
         except OkkoCancelError as error:
-            raise CommandFailed(str(error), error.exit_code) from None
+            failure = error
+        except (KeyboardInterrupt, click.exceptions.Abort):
+            failure = Interrupted("interrupted before any change: nothing was changed")
+        if kwargs.get("as_json") or given_before_the_command().get("as_json"):
+            print_json({"ok": False, "exit_code": failure.exit_code, "error": str(failure),
+                        "step": failure.step if isinstance(failure, FlowFailed) else None})
+        raise CommandFailed(str(failure), failure.exit_code) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -108,7 +117,7 @@ class Invocation:
         return CredentialStore(self.settings.home, warn=lambda m: stderr.print(f"[yellow]warning:[/] {m}"))
 
     def credentials(self) -> Credentials | None:
-        return resolve_credentials(self.settings, self.credential_store())
+        return resolve_credentials(self.settings, self.credential_store()).credentials
 
 
 def invocation(options: dict[str, Any]) -> Invocation:

@@ -45,8 +45,10 @@ class StepPrinter:
         if self.verbose and record.url:
             line += f" [dim]{escape(record.url)}[/]"
         self.console.print(line, highlight=False)
-        if self.verbose and record.outcome == "failed" and record.detail:
-            self.console.print(f"    [red]{escape(record.detail)}[/]", highlight=False)
+        if self.verbose and record.outcome == "failed":
+            for said in (record.detail, record.locator and f"locator: {record.locator}"):
+                if said:
+                    self.console.print(f"    [red]{escape(said)}[/]", highlight=False)
 
     def notice(self, message: str) -> None:
         """Something the person must read now (even with --json: it goes to stderr)."""

@@ -10,12 +10,13 @@ import shlex
 import subprocess
 import sys
 from collections.abc import Callable
+from typing import Literal, NamedTuple
 
 import click
 from pydantic import SecretStr
 
 from automations.credentials import CredentialStore, Credentials
-from automations.errors import ConfigurationError
+from automations.errors import ConfigurationError, Declined
 from automations.session import SavedSession
 from automations.settings import Settings
 
@@ -47,22 +48,42 @@ def credentials_to_save(settings: Settings) -> Credentials:
     return Credentials(login, ask_password() if on_terminal() else SecretStr(""))
 
 
-def resolve_credentials(settings: Settings, store: CredentialStore) -> Credentials | None:
+# Where a run's credentials came from, as `status` reports it.
+CredentialSource = Literal["settings", "keyring", "file", "session", "prompt"]
+
+
+class Resolved(NamedTuple):
+    credentials: Credentials | None
+    source: CredentialSource
+
+
+def resolve_credentials(settings: Settings, store: CredentialStore) -> Resolved:
     """Settings first (OKKO_LOGIN/OKKO_PASSWORD), then the saved ones, then a prompt on a
-    terminal; None when only a saved browser session can help."""
+    terminal; no credentials when only a saved browser session can help."""
     if settings.login and settings.password is not None:
-        return Credentials(settings.login, settings.password)
+        return Resolved(Credentials(settings.login, settings.password), "settings")
     saved = store.load()
     if saved is not None and (not settings.login or settings.login == saved.login):
-        return saved
+        return Resolved(saved, store.kind)
     if SavedSession(settings.home, settings.login).load() is not None:
-        return None
+        return Resolved(None, "session")
     if not on_terminal():
         raise ConfigurationError(
             f"no saved credentials for {settings.site_key}: run `okko-cancel login` on a terminal, or set OKKO_LOGIN and OKKO_PASSWORD"
         )
     login = settings.login or click.prompt(LOGIN_PROMPT, err=True)
-    return Credentials(login, ask_password())
+    return Resolved(Credentials(login, ask_password()), "prompt")
+
+
+def describe_source(source: CredentialSource, store: CredentialStore) -> str:
+    """Where the credentials came from, for a person: never a file that does not exist."""
+    if source == "settings":
+        return "OKKO_LOGIN and OKKO_PASSWORD (the environment, .env or config.toml)"
+    if source == "session":
+        return "none: the saved browser session was used"
+    if source == "prompt":
+        return "typed in on the terminal (not saved: `okko-cancel login` saves them)"
+    return store.describe()
 
 
 def code_from_command(command: str) -> CodeProvider:
@@ -93,11 +114,26 @@ def code_provider(settings: Settings) -> CodeProvider | None:
     return None
 
 
+# The answers a person may give at a confirmation, in either language of the output.
+YES_ANSWERS = frozenset({"y", "yes", "д", "да"})
+NO_ANSWERS = frozenset({"n", "no", "н", "нет", ""})
+
+
+def _yes_or_no(answer: str) -> bool:
+    word = answer.strip().casefold()
+    if word in YES_ANSWERS:
+        return True
+    if word in NO_ANSWERS:
+        return False
+    raise click.BadParameter("answer y or n (да или нет)")
+
+
 def confirm_change(question: str, *, yes: bool, dry_run: bool) -> None:
-    """Asks before the account changes; --yes or a dry run asks nothing."""
+    """Asks before the account changes; --yes or a dry run asks nothing. No (the default)
+    ends the run before anything happens on the site: Declined, exit 7."""
     if yes or dry_run:
         return
     if not on_terminal():
         raise ConfigurationError("this changes the account: pass --yes to confirm (there is no terminal to ask on)")
-    if not click.confirm(question, default=False, err=True):
-        raise click.Abort()
+    if not click.prompt(f"{question} [y/N]", default="", show_default=False, value_proc=_yes_or_no, err=True):
+        raise Declined("declined: nothing was changed")

@@ -26,6 +26,12 @@ from automations.errors import ConfigurationError
 from automations.home import CONFIG_FILE, DataHome
 
 DEFAULT_BASE_URL = "https://okko.tv"
+# The command-line option of each setting that has one, for errors that say what to fix.
+OPTIONS = {
+    "base_url": "--base-url", "data_dir": "--data-dir", "headless": "--headed", "slow_mo_ms": "--slow-mo",
+    "timeout_s": "--timeout", "trace": "--trace", "browser_path": "--browser-path", "connect": "--connect",
+    "code_command": "--code-command", "refund_window_days": "--window-days",
+}
 
 
 def default_data_dir() -> Path:
@@ -136,9 +142,9 @@ def load_settings(**options: Any) -> Settings:
         first = error.errors(include_url=False, include_input=False, include_context=False)[0]
         field = str(first["loc"][0]) if first["loc"] else "settings"
         message = str(first["msg"]).removeprefix("Value error, ")
-        raise ConfigurationError(
-            f"bad setting {field} (OKKO_{field.upper()} or --{field.replace('_', '-')}): {message}"
-        ) from None
+        option = OPTIONS.get(field)
+        where = f"OKKO_{field.upper()} or {option}" if option else f"OKKO_{field.upper()}"
+        raise ConfigurationError(f"bad setting {field} ({where}): {message}") from None
     except (OSError, ValueError) as error:
         # A config.toml that does not parse.
         raise ConfigurationError(f"cannot read the config file: {error}") from None

@@ -67,10 +67,15 @@ def run_app(app: str, commands: Collection[str], browser_commands: Collection[st
             args: Sequence[str] | None = None) -> None:
     """Imports the module `app` and calls its `main()`, starting the driver meanwhile when
     the command line (`args`, by default sys.argv's) names one of `browser_commands`."""
-    if drives_a_browser(sys.argv[1:] if args is None else args, commands, browser_commands):
-        playwright, module = start_driver_while_importing(app)
-    else:
-        playwright, module = None, importlib.import_module(app)
+    try:
+        if drives_a_browser(sys.argv[1:] if args is None else args, commands, browser_commands):
+            playwright, module = start_driver_while_importing(app)
+        else:
+            playwright, module = None, importlib.import_module(app)
+    except KeyboardInterrupt:
+        # Ctrl-C while starting up: nothing has happened yet; no traceback, the shell's 130.
+        print("Error: interrupted: nothing was changed", file=sys.stderr)
+        raise SystemExit(130) from None
     if playwright is None:
         module.main()
         return

@@ -32,7 +32,7 @@ from click.testing import CliRunner, Result
 from cli import cli
 from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient, MockSite
 from flows.registry import COMMANDS
-from tests.helpers import cli_env, error_line, run
+from tests.helpers import cli_env, closed_port, error_line, run
 from tests.keyrings import MemoryKeyring
 
 # Whole commands or every flow: seconds each, so they start first (see conftest.py).
@@ -352,3 +352,41 @@ def test_check_with_a_wrong_password_exits_3(site: AdminClient, mock_site: MockS
 
     assert result.exit_code == 3, result.output
     assert site.event_types() == ["login_failed"]
+
+
+# ------------------------------------------------------------------ failures, as scripts see them
+
+
+def test_a_failure_with_json_prints_a_document_too(data_dir: Path, memory_keyring: MemoryKeyring) -> None:
+    result = run(["status", "--json"], with_password(data_dir, f"http://127.0.0.1:{closed_port()}"))
+
+    assert result.exit_code == 4, result.output
+    document = json.loads(result.stdout)
+    assert document == {"ok": False, "exit_code": 4, "error": error_line(result).removeprefix("Error: "), "step": None}
+
+
+@pytest.mark.parametrize(("variable", "value", "named"), [
+    ("OKKO_TIMEOUT_S", "-1", "(OKKO_TIMEOUT_S or --timeout)"),
+    ("OKKO_HEADLESS", "maybe", "(OKKO_HEADLESS or --headed)"),
+    ("OKKO_PERSON_WAIT_S", "0", "(OKKO_PERSON_WAIT_S)"),
+])
+def test_a_bad_setting_names_the_option_that_sets_it(data_dir: Path, variable: str, value: str, named: str) -> None:
+    result = run(["status"], cli_env(data_dir, "https://okko.tv", **{variable: value}))
+
+    assert result.exit_code == 2
+    assert named in error_line(result)
+
+
+BAD_ARGUMENTS = [["--no-such-option"], ["--timeout", "soon"], ["--json", "--base-url", "ftp://okko.tv"], ["extra"]]
+
+
+@pytest.mark.parametrize("arguments", BAD_ARGUMENTS, ids=" ".join)
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_every_command_given_bad_arguments_exits_2_in_one_line(command: str, arguments: list[str],
+                                                               data_dir: Path) -> None:
+    # catch_exceptions=False (in `run`): a traceback would fail the test rather than pass as output.
+    result = run([command, *arguments], cli_env(data_dir, "https://okko.tv"))
+
+    assert result.exit_code == 2, result.output
+    assert [line for line in result.stderr.splitlines() if line.startswith("Error")], result.stderr
+    assert not data_dir.exists() or not any(data_dir.rglob("*.json"))
