@@ -14,10 +14,20 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from automations.errors import FlowFailed, OkkoCancelError, SiteUnreachable
+from automations.wording import in_words
 
 Outcome = Literal["ok", "failed", "skipped"]
+# The browser's own words for "no site answered there": a closed port, a name that does not
+# resolve, a dropped connection, and a port Chromium refuses to dial at all (UNSAFE_PORT:
+# 1, 21, 25, 6000 and the like), which is as unreachable as a closed one.
 UNREACHABLE = re.compile(r"net::ERR_(CONNECTION_REFUSED|NAME_NOT_RESOLVED|ADDRESS_UNREACHABLE|CONNECTION_RESET|"
-                         r"CONNECTION_CLOSED|EMPTY_RESPONSE|TIMED_OUT|INTERNET_DISCONNECTED|CONNECTION_TIMED_OUT)")
+                         r"CONNECTION_CLOSED|EMPTY_RESPONSE|TIMED_OUT|INTERNET_DISCONNECTED|CONNECTION_TIMED_OUT|"
+                         r"CONNECTION_FAILED|CONNECTION_ABORTED|NAME_RESOLUTION_FAILED|NETWORK_CHANGED|"
+                         r"ADDRESS_INVALID|UNSAFE_PORT|PROXY_CONNECTION_FAILED)\b")
+# What to do about an error whose fix is not obvious from the browser's words.
+UNREACHABLE_HINTS = {
+    "ERR_UNSAFE_PORT": "browsers never connect to this port: serve the site on another one",
+}
 WAITING_FOR = re.compile(r"waiting for (.+)")
 
 
@@ -27,7 +37,8 @@ class StepRecord:
     outcome: Outcome = "ok"
     seconds: float = 0.0
     detail: str = ""
-    element: str = ""
+    element: str = ""  # what the step looked for, in words
+    locator: str = ""  # the same as Playwright wrote it, for -v and the receipts
     url: str = ""
     group: str = ""
     screenshot: str = ""
@@ -64,9 +75,12 @@ class StepLog:
             raise FlowFailed(name, record.element, f"not found at {record.url}") from None
         except PlaywrightError as error:
             message = str(error).splitlines()[0]
-            if UNREACHABLE.search(message):
+            unreachable = UNREACHABLE.search(message)
+            if unreachable:
                 self._fail(record, started, "", message)
-                raise SiteUnreachable(f"the site could not be reached during {name!r}: {message}") from None
+                hint = UNREACHABLE_HINTS.get(unreachable.group(0).removeprefix("net::"))
+                raise SiteUnreachable(f"the site could not be reached during {name!r}: {message}"
+                                      + (f" ({hint})" if hint else "")) from None
             self._fail(record, started, element_of(error), message)
             raise FlowFailed(name, record.element, message) from None
         except OkkoCancelError as error:
@@ -86,7 +100,9 @@ class StepLog:
     def _fail(self, record: StepRecord, started: float, element: str, detail: str) -> None:
         record.outcome = "failed"
         record.seconds = time.perf_counter() - started
-        record.element = element
+        # A raw locator from Playwright's message is kept as it is, and told in words.
+        record.locator = element if element.startswith(("get_by_", "locator(", "internal:")) else ""
+        record.element = in_words(element) if record.locator else element
         record.detail = detail
         record.url = self._current_url()
         self.on_step(record, True)
