@@ -8,8 +8,12 @@ menu holds «Перейти в настройки» once signed in; the first de
 from __future__ import annotations
 
 from playwright.sync_api import Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from automations.locators import Find, LocatorTable
+
+# An overlay's button is there when its handler runs: a click that takes longer is blocked.
+HANDLER_CLICK_MS = 5_000
 
 HEADER = LocatorTable("header", {
     "sign_in": Find(test_ids=("nav_sign",), role="link", names=("Войти",)),
@@ -67,7 +71,19 @@ class Overlays:
     def dismiss_automatically(self) -> None:
         """Registers handlers that Playwright runs before any action the overlays would block."""
         self._handle(self.accept_cookies, self.accept_cookies)
-        self._handle(self.close_promo, self.close_promo)
+        # The banner may lie over the promo's close button, and one handler never runs while
+        # another does: the promo's own handler clears the banner first.
+        self._handle(self.close_promo, self.accept_cookies, self.close_promo)
 
-    def _handle(self, overlay: Locator, button: Locator) -> None:
-        self.page.add_locator_handler(overlay.first, lambda _: button.first.click())
+    def _handle(self, overlay: Locator, *buttons: Locator) -> None:
+        def dismiss(_: Locator) -> None:
+            for button in buttons:
+                try:
+                    if button.first.is_visible():
+                        button.first.click(timeout=HANDLER_CLICK_MS)
+                except PlaywrightTimeoutError:
+                    # Gone by itself meanwhile, or covered: Playwright checks again before the
+                    # next action, rather than the whole step waiting on this click.
+                    return
+
+        self.page.add_locator_handler(overlay.first, dismiss)
