@@ -10,7 +10,7 @@ BENCH_STAMP := $(VENV)/.bench-installed
 PYTEST_ARGS ?=
 PY_VERSION_OK := import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)
 
-.PHONY: setup test demo bench clean
+.PHONY: setup test demo bench clean catalogs
 
 setup: $(STAMP)
 	$(VENV_PY) -m automations.browser install
@@ -33,6 +33,11 @@ $(STAMP): pyproject.toml
 
 test: setup
 	$(VENV_PY) -m pytest -n auto --dist worksteal $(PYTEST_ARGS)
+
+# After adding or changing a message: merge it into the Russian catalog, translate what
+# comes in empty, then run this again to compile.
+catalogs: setup
+	$(VENV_PY) -m automations.locales.catalogs
 
 demo: setup
 	$(VENV_PY) cli.py demo

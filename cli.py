@@ -25,10 +25,11 @@ import click
 from automations.check_reports import write_html, write_junit
 from automations.command_line import (CommandFailed, Invocation, change_options, common_options, exits_by_contract,
                                       given_before_the_command, invocation, print_document, print_json,
-                                      refuse_common_options, stderr, stdout)
-from automations.guides import LANGS, ROUTES, guide_lines, index_lines, store_guide_command, store_pointer
+                                      lang_from_environment, refuse_common_options, stderr, stdout)
+from automations.guides import ROUTES, guide_lines, index_lines, store_guide_command, store_pointer
 from automations.guides import guide as guide_document
 from automations.home import BATCH
+from automations.i18n import LANGS, _, use_language
 from automations.mail import DEFAULT_REASON, DELETION_ADDRESS
 from automations.models import AccountState
 from automations.output import (AccountPrinter, action_lines, batch_lines, check_table, deletion_lines, refund_lines,
@@ -97,7 +98,8 @@ def login(**options: Any) -> None:
     if run.as_json:
         print_json({"login": credentials.login, "site": run.settings.site_key, "credentials": store.kind})
     else:
-        stdout.print(f"Logged in to {run.settings.site_key} as {credentials.login}; credentials saved in the {store.describe()}.")
+        stdout.print(_("Logged in to {site} as {login}; credentials saved in the {where}.").format(
+            site=run.settings.site_key, login=credentials.login, where=store.describe()), markup=False)
 
 
 @cli.command()
@@ -116,9 +118,9 @@ def logout(**options: Any) -> None:
     if run.as_json:
         print_json({"credentials_removed": forgot_credentials, "session_removed": forgot_session})
     elif forgot_credentials or forgot_session:
-        stdout.print(f"Forgot the saved credentials and session for {run.settings.site_key}.")
+        stdout.print(_("Forgot the saved credentials and session for {site}.").format(site=run.settings.site_key))
     else:
-        stdout.print(f"Nothing was saved for {run.settings.site_key}.")
+        stdout.print(_("Nothing was saved for {site}.").format(site=run.settings.site_key))
 
 
 @cli.command()
@@ -146,7 +148,7 @@ def status(**options: Any) -> None:
         pointer = store_pointer(sub)
         if pointer:
             stdout.print(f"{pointer}.", markup=False)
-    stdout.print(f"Credentials: {describe_source(resolved.source, store)}.", markup=False)
+    stdout.print(_("Credentials: {where}.").format(where=describe_source(resolved.source, store)), markup=False)
 
 
 @cli.command("unbind-card")
@@ -163,8 +165,8 @@ def unbind_card(yes: bool, dry_run: bool, card: str | None, **options: Any) -> N
       okko-cancel unbind-card --card 4242 --dry-run
     """
     run = invocation(options)
-    confirm_change(f"Unbind {'the card ending in ' + card if card else 'every bound card'} on {run.settings.site_key}?",
-                   yes=yes, dry_run=dry_run)
+    question = (_("Unbind the card ending in {last4} on {site}?") if card else _("Unbind every bound card on {site}?"))
+    confirm_change(question.format(last4=card, site=run.settings.site_key), yes=yes, dry_run=dry_run)
     run_action(run, "unbind-card", card=card, dry_run=dry_run)
 
 
@@ -184,7 +186,9 @@ def disable_auto_renew(yes: bool, dry_run: bool, subscription: str | None, **opt
       okko-cancel disable-auto-renew --subscription Оптимум --dry-run
     """
     run = invocation(options)
-    confirm_change(f"Turn auto-renew off for {subscription or 'every card-billed subscription'}?", yes=yes, dry_run=dry_run)
+    question = (_("Turn auto-renew off for «{name}»?").format(name=subscription) if subscription
+                else _("Turn auto-renew off for every card-billed subscription?"))
+    confirm_change(question, yes=yes, dry_run=dry_run)
     run_action(run, "disable-auto-renew", subscription=subscription, dry_run=dry_run)
 
 
@@ -202,7 +206,8 @@ def sign_out_devices(yes: bool, dry_run: bool, device: str | None, **options: An
       okko-cancel sign-out-devices --device "Samsung Smart TV"
     """
     run = invocation(options)
-    confirm_change(f"Sign out {device or 'every other device'}?", yes=yes, dry_run=dry_run)
+    question = _("Sign out «{name}»?").format(name=device) if device else _("Sign out every other device?")
+    confirm_change(question, yes=yes, dry_run=dry_run)
     run_action(run, "sign-out-devices", device=device, dry_run=dry_run)
 
 
@@ -219,8 +224,8 @@ def cancel(yes: bool, dry_run: bool, **options: Any) -> None:
       okko-cancel cancel --dry-run --json
     """
     run = invocation(options)
-    confirm_change(f"Turn auto-renew off, unbind every card and sign out other devices on {run.settings.site_key}?",
-                   yes=yes, dry_run=dry_run)
+    confirm_change(_("Turn auto-renew off, unbind every card and sign out other devices on {site}?").format(
+        site=run.settings.site_key), yes=yes, dry_run=dry_run)
     run_action(run, "cancel", dry_run=dry_run)
 
 
@@ -261,16 +266,15 @@ def check(mock: bool, variant: str, junit: Path | None, report_dir: Path | None,
         stdout.print(check_table(document))
     if not report.passed:
         first = report.failed[0]
-        raise CommandFailed(
-            f"{len(report.failed)} of {len(report.steps)} steps failed; first: step «{first.name}» looked for "
-            f"{first.element or 'the page'} at {first.url or run.settings.base_url}",
-            1,
-        )
+        raise CommandFailed(_("{failed} of {steps} steps failed; first: step «{step}» looked for {what} at {url}").format(
+            failed=len(report.failed), steps=len(report.steps), step=first.name, what=first.element or _("the page"),
+            url=first.url or run.settings.base_url), 1)
 
 
 @cli.command()
 @click.argument("route", required=False, type=click.Choice(ROUTES))
-@click.option("--lang", type=click.Choice(LANGS), default="ru", show_default=True, help="The guide's language: ru or en.")
+@click.option("--lang", type=click.Choice(LANGS), help="The guide's language: ru or en (OKKO_LANG; default: Russian "
+              "unless the locale says otherwise).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document instead of text.")
 def guide(route: str | None, lang: str, as_json: bool) -> None:
     """Numbered steps for cancelling where the website cannot: ROUTE is tv, android (Google
@@ -284,8 +288,9 @@ def guide(route: str | None, lang: str, as_json: bool) -> None:
       okko-cancel guide tv --lang en
       okko-cancel guide --json
     """
-    refuse_common_options("guide", allowed=frozenset({"as_json"}))
+    refuse_common_options("guide", allowed=frozenset({"as_json", "lang"}))
     as_json = as_json or bool(given_before_the_command().get("as_json"))
+    lang = use_language(lang or given_before_the_command().get("lang") or lang_from_environment())
     chosen = [route] if route else list(ROUTES)
     if as_json:
         documents = [guide_document(r, lang) for r in chosen]  # type: ignore[arg-type]
@@ -342,8 +347,9 @@ def deletion_request(yes: bool, dry_run: bool, sber_id: str | None, reason: str,
     run = invocation(options)
     settings = run.settings
     if settings.smtp_host:
-        confirm_change(f"Send the request to delete the OKKO account ({settings.login or settings.site_key}) to "
-                       f"{DELETION_ADDRESS} through {settings.smtp_host}?", yes=yes, dry_run=dry_run)
+        confirm_change(_("Send the request to delete the OKKO account ({account}) to {address} through {server}?").format(
+            account=settings.login or settings.site_key, address=DELETION_ADDRESS, server=settings.smtp_host),
+            yes=yes, dry_run=dry_run)
     result = run_command(run, "deletion-request", settings=settings, sber_id=sber_id, reason=reason,
                          send=not dry_run, eml_path=eml_path)
     print_document(result.value.to_dict(), run.as_json, deletion_lines)
@@ -383,7 +389,8 @@ def batch(accounts_csv: Path, command: str, yes: bool, dry_run: bool, workers: i
     accounts = read_accounts(accounts_csv)
     changes = COMMANDS[command].changes
     if changes:
-        confirm_change(f"Run {command} on {len(accounts)} accounts on {settings.site_key}?", yes=yes, dry_run=dry_run)
+        confirm_change(_("Run {command} on {count} accounts on {site}?").format(
+            command=command, count=len(accounts), site=settings.site_key), yes=yes, dry_run=dry_run)
     summary = summary_path or settings.home.folder(BATCH) / f"{accounts_csv.stem}-{command}.csv"
     report = run_batch(
         settings, command, accounts, summary=summary, workers=workers, resume=resume, dry_run=dry_run and changes,
@@ -393,8 +400,9 @@ def batch(accounts_csv: Path, command: str, yes: bool, dry_run: bool, workers: i
     failed = [r for r in report.results if r.exit_code != 0]
     print_document(report.to_dict(), run.as_json, batch_lines)
     if failed:
-        raise CommandFailed(f"{len(failed)} of {len(report.results)} accounts failed (first: {failed[0].account}, "
-                            f"exit {failed[0].exit_code}); see {report.summary}", report.exit_code)
+        raise CommandFailed(_("{failed} of {accounts} accounts failed (first: {first}, exit {code}); see {summary}").format(
+            failed=len(failed), accounts=len(report.results), first=failed[0].account, code=failed[0].exit_code,
+            summary=report.summary), report.exit_code)
 
 
 cli.add_command(demo)
@@ -413,7 +421,8 @@ def main() -> None:
         cli(prog_name="okko-cancel")
     except KeyboardInterrupt:
         # Between Click's own handling and a command's (as it starts or ends): nothing ran.
-        stderr.print("Error: interrupted: nothing was changed", highlight=False)
+        stderr.print(_("Error: {message}").format(message=_("interrupted: nothing was changed")), highlight=False,
+                     markup=False)
         raise SystemExit(130) from None
     finally:
         gc.freeze()

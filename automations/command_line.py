@@ -6,18 +6,22 @@ into the contract's exit codes. No command lives here."""
 from __future__ import annotations
 
 import json
+import os
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from automations.credentials import CredentialStore, Credentials
 from automations.errors import FlowFailed, Interrupted, OkkoCancelError
+from automations.i18n import LANGS, Lang, _, use_language
 from automations.output import StepPrinter
 from automations.prompts import resolve_credentials
 from automations.session import SavedSession
@@ -37,6 +41,15 @@ class CommandFailed(click.ClickException):
         super().__init__(message)
         self.exit_code = exit_code
 
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(_("Error: {message}").format(message=self.format_message()), file=file or sys.stderr)
+
+
+def lang_from_environment() -> Lang | None:
+    """OKKO_LANG before the settings are read (a bad value is left for them to refuse)."""
+    value = os.environ.get("OKKO_LANG", "").strip().lower()
+    return value if value in LANGS else None  # type: ignore[return-value]
+
 
 def exits_by_contract(command: F) -> F:
     """Library errors become the contract's exit code and one line on stderr (with --json,
@@ -44,12 +57,14 @@ def exits_by_contract(command: F) -> F:
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        # The language first: whatever the command says, it says in one language.
+        use_language(kwargs.get("lang") or given_before_the_command().get("lang") or lang_from_environment())
         try:
             return command(*args, **kwargs)
         except OkkoCancelError as error:
             failure = error
         except (KeyboardInterrupt, click.exceptions.Abort):
-            failure = Interrupted("interrupted before any change: nothing was changed")
+            failure = Interrupted(_("interrupted: nothing was changed"))
         if kwargs.get("as_json") or given_before_the_command().get("as_json"):
             print_json({"ok": False, "exit_code": failure.exit_code, "error": str(failure),
                         "step": failure.step if isinstance(failure, FlowFailed) else None})
@@ -72,6 +87,8 @@ COMMON_OPTIONS = [
     click.option("--connect", help="ws:// URL of a remote Playwright browser server to run on."),
     click.option("--code-command", help="A command that prints the login code the site sent by e-mail or SMS; "
                  "it finds the login in OKKO_CODE_FOR (OKKO_CODE_COMMAND)."),
+    click.option("--lang", type=click.Choice(LANGS), help="The output's language: ru or en (OKKO_LANG; default: "
+                 "Russian unless the locale says otherwise)."),
     click.option("--json", "as_json", is_flag=True, default=None, help="Print one JSON document instead of text."),
     click.option("-v", "--verbose", is_flag=True, default=None,
                  help="Show each step's page and time, and what a failed step looked for."),
@@ -88,6 +105,10 @@ def change_options(command: F) -> F:
     command = click.option("--dry-run", is_flag=True, help="Walk up to the last confirmation and back out; change nothing.")(command)
     command = click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation (required without a terminal).")(command)
     return command
+
+
+def warn(message: str) -> None:
+    stderr.print(_("[yellow]warning:[/] {message}").format(message=escape(message)), highlight=False)
 
 
 def given_before_the_command() -> dict[str, Any]:
@@ -114,7 +135,7 @@ class Invocation:
             printer.close()
 
     def credential_store(self) -> CredentialStore:
-        return CredentialStore(self.settings.home, warn=lambda m: stderr.print(f"[yellow]warning:[/] {m}"))
+        return CredentialStore(self.settings.home, warn=warn)
 
     def credentials(self) -> Credentials | None:
         return resolve_credentials(self.settings, self.credential_store()).credentials
@@ -129,10 +150,11 @@ def invocation(options: dict[str, Any]) -> Invocation:
     verbose = bool(merged.pop("verbose", False))
     headed = merged.pop("headed", None)
     settings = load_settings(**merged, headless=False if headed else None)
+    use_language(settings.lang)
     settings.home.ensure()
     session = SavedSession(settings.home, None)
     if session.is_too_open():
-        stderr.print(f"[yellow]warning:[/] {session.file} can be read by other users: run `chmod 600 {session.file}`")
+        warn(_("{file} can be read by other users: run `chmod 600 {file}`").format(file=session.file))
     return Invocation(settings, as_json, verbose)
 
 
@@ -142,7 +164,7 @@ def refuse_common_options(command: str, *, allowed: frozenset[str] = frozenset()
     if given:
         root = click.get_current_context().find_root().command
         option = next(max(p.opts, key=len) for p in root.params if p.name in given)
-        raise click.UsageError(f"{option} does not apply to `{command}`")
+        raise click.UsageError(_("{option} does not apply to `{command}`").format(option=option, command=command))
 
 
 def print_json(document: Any) -> None:
@@ -158,4 +180,4 @@ def print_document(document: dict[str, Any], as_json: bool, lines: Callable[[dic
     for line in lines(document):
         stdout.print(line, markup=False)
     if document.get("receipt"):
-        stdout.print(f"Receipt: {document['receipt']}", markup=False)
+        stdout.print(_("Receipt: {path}").format(path=document["receipt"]), markup=False)

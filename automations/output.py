@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.status import Status
 from rich.table import Table
 
-from automations.mail import WITHIN
+from automations.i18n import _
 from automations.models import AccountState
 from automations.refund_rule import ddmmyyyy
 from automations.steps import StepRecord
@@ -73,41 +73,53 @@ class AccountPrinter:
         if self.quiet:
             return
         mark = "[green]✓[/]" if result.exit_code == 0 else "[red]✗[/]"
-        detail = result.outcome.replace("_", " ") if result.exit_code == 0 else f"exit {result.exit_code}: {result.error}"
+        detail = (outcome_words(result.outcome) if result.exit_code == 0
+                  else _("exit {code}: {error}").format(code=result.exit_code, error=result.error))
         with self.lock:
             self.console.print(f"{mark} {escape(result.account)} {escape(detail)} [dim]{result.seconds:.1f} s[/]",
                                highlight=False)
 
 
+def outcome_words(outcome: str) -> str:
+    """An outcome of the summary CSV (done, already_done, …) for a person to read."""
+    words = {"done": _("done"), "already_done": _("already done"), "dry_run": _("dry run"), "ok": _("ok"),
+             "failed": _("failed"), "skipped": _("skipped"), "interrupted": _("interrupted")}
+    return words.get(outcome, outcome.replace("_", " "))
+
+
 def batch_lines(report: dict[str, Any]) -> list[str]:
-    counts = ", ".join(f"{n} {outcome.replace('_', ' ')}" for outcome, n in sorted(report["counts"].items()))
-    return [f"{len(report['accounts'])} accounts in {report['seconds']:.1f} s ({report['workers']} workers): {counts}.",
-            f"Summary: {report['summary']}"]
+    counts = ", ".join(f"{n} {outcome_words(outcome)}" for outcome, n in sorted(report["counts"].items()))
+    return [_("{accounts} accounts in {seconds:.1f} s ({workers} workers): {counts}.").format(
+                accounts=len(report["accounts"]), seconds=report["seconds"], workers=report["workers"], counts=counts),
+            _("Summary: {path}").format(path=report["summary"])]
 
 
 def state_tables(state: AccountState) -> list[Table]:
-    subs = Table(title="Подписки", title_justify="left")
-    for column in ("Подписка", "Цена", "Автопродление", "Следующее списание", "Активна до", "Оплата"):
+    # The site's own names and dates go in as the site shows them.
+    subs = Table(title=_("Subscriptions"), title_justify="left")
+    for column in (_("Subscription"), _("Price"), _("Auto-renew"), _("Next charge"), _("Paid until"), _("Billed")):
         subs.add_column(column)
+    on, off = _("on"), _("off")
     for s in state.subscriptions:
-        renew = "[yellow]вкл.[/]" if s.auto_renew else "[green]выкл.[/]"
-        subs.add_row(s.name, s.price, renew, s.next_charge or "—", s.active_until or "—",
-                     s.manage_hint or s.billed)
+        renew = f"[yellow]{on}[/]" if s.auto_renew else f"[green]{off}[/]"
+        subs.add_row(escape(s.name), s.price, renew, s.next_charge or "—", s.active_until or "—",
+                     escape(s.manage_hint or s.billed))
     if not state.subscriptions:
-        subs.add_row("нет подписок", "", "", "", "", "")
-    cards = Table(title="Привязанные карты", title_justify="left")
-    cards.add_column("Карта")
-    cards.add_column("Основная")
+        subs.add_row(_("no subscriptions"), "", "", "", "", "")
+    cards = Table(title=_("Bound cards"), title_justify="left")
+    cards.add_column(_("Card"))
+    cards.add_column(_("Primary"))
     for c in state.cards:
-        cards.add_row(c.label, "да" if c.primary else "")
+        cards.add_row(escape(c.label), _("yes") if c.primary else "")
     if not state.cards:
-        cards.add_row("[green]нет привязанных карт[/]", "")
-    devices = Table(title="Устройства", title_justify="left")
-    devices.add_column("Устройство")
-    devices.add_column("Последний вход")
+        none_bound = _("no bound cards")
+        cards.add_row(f"[green]{none_bound}[/]", "")
+    devices = Table(title=_("Devices"), title_justify="left")
+    devices.add_column(_("Device"))
+    devices.add_column(_("Last sign-in"))
     devices.add_column("")
     for d in state.devices:
-        devices.add_row(d.name, d.last_seen or "—", "это устройство" if d.current else "")
+        devices.add_row(escape(d.name), d.last_seen or "—", _("this device") if d.current else "")
     return [subs, cards, devices]
 
 
@@ -115,42 +127,45 @@ def action_lines(report: dict[str, Any]) -> list[str]:
     outcome = report["outcome"]
     lines = []
     if outcome == "already_done":
-        lines.append("Nothing to do: already done.")
+        lines.append(_("Nothing to do: already done."))
     elif outcome == "dry_run":
-        lines.append("Dry run: walked up to the last confirmation and backed out. Would change:")
+        lines.append(_("Dry run: walked up to the last confirmation and backed out. Would change:"))
         lines.extend(f"  • {item}" for item in report["changed"])
     else:
-        lines.append("Done, and verified on the site after a reload:")
+        lines.append(_("Done, and verified on the site after a reload:"))
         lines.extend(f"  • {item}" for item in report["changed"])
-    lines.extend(f"Note: {note}" for note in report.get("notes", []))
+    lines.extend(_("Note: {note}").format(note=note) for note in report.get("notes", []))
     return lines
 
 
 def check_table(report: dict[str, Any]) -> Table:
-    verdict = "[green]all steps pass[/]" if report["passed"] else f"[red]{report['counts']['failed']} failed[/]"
-    table = Table(title=f"check {report['site']}: {verdict}", title_justify="left")
-    for column in ("Flow", "Step", "Outcome", "Seconds", "Looked for"):
+    all_pass, some_failed = _("all steps pass"), _("{failed} failed").format(failed=report["counts"]["failed"])
+    verdict = f"[green]{all_pass}[/]" if report["passed"] else f"[red]{some_failed}[/]"
+    table = Table(title=_("check {site}: {verdict}").format(site=report["site"], verdict=verdict), title_justify="left")
+    for column in (_("Flow"), _("Step"), _("Outcome"), _("Seconds"), _("Looked for")):
         table.add_column(column)
     for step in report["steps"]:
-        outcome = "[green]ok[/]" if step["outcome"] == "ok" else f"[red]{step['outcome']}[/]"
-        table.add_row(step["group"], step["name"], outcome, f"{step['seconds']:.2f}", step["element"])
+        outcome = (f"[green]{outcome_words('ok')}[/]" if step["outcome"] == "ok"
+                   else f"[red]{outcome_words(step['outcome'])}[/]")
+        table.add_row(step["group"], escape(step["name"]), outcome, f"{step['seconds']:.2f}", escape(step["element"]))
     return table
 
 
 def refund_lines(document: dict[str, Any]) -> list[str]:
     """The verdict for a terminal: per subscription, the payments it rests on, the script."""
     lines = [
-        ("A refund is due." if document["eligible"] else "No refund is due."),
-        f"OKKO's rule: {document['rule']}.",
+        (_("A refund is due.") if document["eligible"] else _("No refund is due.")),
+        _("OKKO's rule: {rule}.").format(rule=document["rule"]),
     ]
     for sub in document["subscriptions"]:
         lines.append(f"«{sub['name']}»: {sub['explanation']}.")
         if sub["payment"]:
-            lines.append(f"  rests on: {_payment_line(sub['payment'])}")
+            lines.append(_("  rests on: {payment}").format(payment=_payment_line(sub["payment"])))
         for past in sub["past_payments"]:
-            lines.append(f"  earlier, not refundable: {_payment_line(past)}")
+            lines.append(_("  earlier, not refundable: {payment}").format(payment=_payment_line(past)))
     line = document["hotline"]
-    lines.append(f"On the hotline ({line['phone']}, {line['hours']}; have ready {', '.join(line['have_ready'])}), say:")
+    lines.append(_("On the hotline ({phone}, {hours}; have ready {ready}), say:").format(
+        phone=line["phone"], hours=line["hours"], ready=", ".join(line["have_ready"])))
     lines.append(f"  «{line['say']}»")
     return lines
 
@@ -160,12 +175,14 @@ def _payment_line(payment: dict[str, str]) -> str:
 
 
 def deletion_lines(document: dict[str, Any]) -> list[str]:
+    within = _("OKKO deletes the account within two days of the letter being read")
     if document["sent"]:
         smtp = document["smtp"]
-        lines = [(f"Sent the deletion request to {document['to']} from {document['sender']} "
-                  f"through {smtp['host']}:{smtp['port']}; {WITHIN}.")]
+        lines = [_("Sent the deletion request to {to} from {sender} through {host}:{port}; {within}.").format(
+            to=document["to"], sender=document["sender"], host=smtp["host"], port=smtp["port"], within=within)]
     else:
-        lines = [f"Composed the deletion request to {document['to']}; not sent. {WITHIN} once you send it."]
-    lines.append(f"Letter: {document['eml']}")
-    lines.extend(f"Note: {note}" for note in document["notes"])
+        lines = [_("Composed the deletion request to {to}; not sent. {within} once you send it.").format(
+            to=document["to"], within=within)]
+    lines.append(_("Letter: {path}").format(path=document["eml"]))
+    lines.extend(_("Note: {note}").format(note=note) for note in document["notes"])
     return lines

@@ -17,15 +17,16 @@ from pydantic import SecretStr
 
 from automations.credentials import CredentialStore, Credentials
 from automations.errors import ConfigurationError, Declined
+from automations.i18n import N_, _
 from automations.session import SavedSession
 from automations.settings import Settings
 
 # Given the login the site sent the code to; returns the code, or None when nobody can say.
 CodeProvider = Callable[[str], str | None]
 CODE_COMMAND_TIMEOUT_S = 120
-LOGIN_PROMPT = "Электронная почта или телефон"
+LOGIN_PROMPT = N_("E-mail or phone")
 # okko.tv sends a code instead of asking for a password; a site that asks for one gets it.
-PASSWORD_PROMPT = "Пароль (пусто: okko.tv присылает код на почту или по СМС)"
+PASSWORD_PROMPT = N_("Password (empty: okko.tv sends a code by e-mail or SMS)")
 
 
 def on_terminal() -> bool:
@@ -33,16 +34,16 @@ def on_terminal() -> bool:
 
 
 def ask_password() -> SecretStr:
-    return SecretStr(click.prompt(PASSWORD_PROMPT, default="", hide_input=True, show_default=False, err=True))
+    return SecretStr(click.prompt(_(PASSWORD_PROMPT), default="", hide_input=True, show_default=False, err=True))
 
 
 def credentials_to_save(settings: Settings) -> Credentials:
     """`okko-cancel login`: the login and password to verify and save. Where the site sends
     a code, no password is needed (the code command or a person gives the code)."""
     if not settings.login and not on_terminal():
-        raise ConfigurationError("no login given: set OKKO_LOGIN (and OKKO_PASSWORD where the site asks for one), "
-                                 "or run `okko-cancel login` on a terminal")
-    login = settings.login or click.prompt(LOGIN_PROMPT, err=True)
+        raise ConfigurationError(_("no login given: set OKKO_LOGIN (and OKKO_PASSWORD where the site asks for one), "
+                                   "or run `okko-cancel login` on a terminal"))
+    login = settings.login or click.prompt(_(LOGIN_PROMPT), err=True)
     if settings.password is not None:
         return Credentials(login, settings.password)
     return Credentials(login, ask_password() if on_terminal() else SecretStr(""))
@@ -69,20 +70,21 @@ def resolve_credentials(settings: Settings, store: CredentialStore) -> Resolved:
         return Resolved(None, "session")
     if not on_terminal():
         raise ConfigurationError(
-            f"no saved credentials for {settings.site_key}: run `okko-cancel login` on a terminal, or set OKKO_LOGIN and OKKO_PASSWORD"
+            _("no saved credentials for {site}: run `okko-cancel login` on a terminal, or set OKKO_LOGIN and "
+              "OKKO_PASSWORD").format(site=settings.site_key)
         )
-    login = settings.login or click.prompt(LOGIN_PROMPT, err=True)
+    login = settings.login or click.prompt(_(LOGIN_PROMPT), err=True)
     return Resolved(Credentials(login, ask_password()), "prompt")
 
 
 def describe_source(source: CredentialSource, store: CredentialStore) -> str:
     """Where the credentials came from, for a person: never a file that does not exist."""
     if source == "settings":
-        return "OKKO_LOGIN and OKKO_PASSWORD (the environment, .env or config.toml)"
+        return _("OKKO_LOGIN and OKKO_PASSWORD (the environment, .env or config.toml)")
     if source == "session":
-        return "none: the saved browser session was used"
+        return _("none: the saved browser session was used")
     if source == "prompt":
-        return "typed in on the terminal (not saved: `okko-cancel login` saves them)"
+        return _("typed in on the terminal (not saved: `okko-cancel login` saves them)")
     return store.describe()
 
 
@@ -96,9 +98,10 @@ def code_from_command(command: str) -> CodeProvider:
             done = subprocess.run(shlex.split(command), capture_output=True, text=True, env=env,
                                   timeout=CODE_COMMAND_TIMEOUT_S, check=False)
         except (OSError, ValueError, subprocess.TimeoutExpired) as error:
-            raise ConfigurationError(f"the code command failed to run: {error}") from None
+            raise ConfigurationError(_("the code command failed to run: {error}").format(error=error)) from None
         if done.returncode != 0:
-            raise ConfigurationError(f"the code command exited with {done.returncode}: {done.stderr.strip()[:200]}")
+            raise ConfigurationError(_("the code command exited with {code}: {output}").format(
+                code=done.returncode, output=done.stderr.strip()[:200]))
         return done.stdout.strip() or None
 
     return from_command
@@ -110,7 +113,7 @@ def code_provider(settings: Settings) -> CodeProvider | None:
     if settings.code_command:
         return code_from_command(settings.code_command)
     if on_terminal():
-        return lambda login: click.prompt(f"Код, который сайт отправил на {login}", err=True)
+        return lambda login: click.prompt(_("The code the site sent to {login}").format(login=login), err=True)
     return None
 
 
@@ -125,7 +128,7 @@ def _yes_or_no(answer: str) -> bool:
         return True
     if word in NO_ANSWERS:
         return False
-    raise click.BadParameter("answer y or n (да или нет)")
+    raise click.BadParameter(_("answer y or n (да или нет)"))
 
 
 def confirm_change(question: str, *, yes: bool, dry_run: bool) -> None:
@@ -134,6 +137,6 @@ def confirm_change(question: str, *, yes: bool, dry_run: bool) -> None:
     if yes or dry_run:
         return
     if not on_terminal():
-        raise ConfigurationError("this changes the account: pass --yes to confirm (there is no terminal to ask on)")
+        raise ConfigurationError(_("this changes the account: pass --yes to confirm (there is no terminal to ask on)"))
     if not click.prompt(f"{question} [y/N]", default="", show_default=False, value_proc=_yes_or_no, err=True):
-        raise Declined("declined: nothing was changed")
+        raise Declined(_("declined: nothing was changed"))

@@ -24,13 +24,14 @@ from pydantic_settings import (
 from automations import APP_NAME
 from automations.errors import ConfigurationError
 from automations.home import CONFIG_FILE, DataHome
+from automations.i18n import Lang
 
 DEFAULT_BASE_URL = "https://okko.tv"
 # The command-line option of each setting that has one, for errors that say what to fix.
 OPTIONS = {
     "base_url": "--base-url", "data_dir": "--data-dir", "headless": "--headed", "slow_mo_ms": "--slow-mo",
     "timeout_s": "--timeout", "trace": "--trace", "browser_path": "--browser-path", "connect": "--connect",
-    "code_command": "--code-command", "refund_window_days": "--window-days",
+    "code_command": "--code-command", "refund_window_days": "--window-days", "lang": "--lang",
 }
 
 
@@ -60,6 +61,8 @@ class Settings(BaseSettings):
     slow_mo_ms: int = Field(0, ge=0, le=10_000, description="Slow every browser action down, to watch it.")
     trace: bool = Field(False, description="Record a Playwright trace of the steps after login.")
     code_command: str | None = Field(None, description="A command that prints the e-mailed login code.")
+    lang: Lang | None = Field(None, description="The output's language: ru or en (default: Russian unless the "
+                              "locale says otherwise).")
     person_wait_s: float = Field(300.0, gt=0, le=3600, description="With a window (--headed): how long to wait "
                                  "for a person to finish what a script cannot (Сбер ID, a CAPTCHA, a code).")
     refund_window_days: int = Field(3, ge=0, le=31, description="refund-check: how many days after the paid period "

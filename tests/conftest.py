@@ -10,6 +10,7 @@ Tests pick the site's starting point with markers:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page
 
 from automations.browser import launch_args, locate_browser
+from automations.i18n import use_language
 from automations.pages import Overlays, SettingsSection
 from automations.session import still_animations
 from automations.steps import StepLog
@@ -27,6 +29,13 @@ from flows.login import open_settings
 from tests.commands import COMMANDS
 from tests.helpers import sign_in_through_api
 from tests.keyrings import MemoryKeyring
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The suite reads English, whatever the machine's locale; the tests of Russian ask for it
+    (OKKO_LANG=ru, or `--lang ru`). Commands run as processes inherit it."""
+    os.environ["OKKO_LANG"] = "en"
+    use_language("en")
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests marked `slow` (whole CLI runs, every flow in `check`: seconds each) run first:

@@ -52,7 +52,8 @@ def cli_env(data_dir: Path, base_url: str, **extra: str) -> dict[str, str | None
     """OKKO_* for one run: the host's own OKKO_* variables are unset; a login code is read from
     the mock site's outbox, as a person would read it from their mail."""
     env: dict[str, str | None] = {name: None for name in os.environ if name.upper().startswith("OKKO_")}
-    env.update(OKKO_DATA_DIR=str(data_dir), OKKO_BASE_URL=base_url, OKKO_CODE_COMMAND=code_command(base_url))
+    env.update(OKKO_DATA_DIR=str(data_dir), OKKO_BASE_URL=base_url, OKKO_CODE_COMMAND=code_command(base_url),
+               OKKO_LANG="en")
     env.update(extra)
     return env
 

@@ -15,7 +15,6 @@ Without `--yes` off a terminal, a send is refused with exit 2 before any browser
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -23,18 +22,16 @@ import pytest
 from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient, MockSite
 from tests.keyrings import MemoryKeyring
 from tests.smtp_server import SMTP_PASSWORD, SMTP_USER, SmtpServer, smtp_server
-from tests.helpers import code_command, run
+from tests.helpers import cli_env as any_cli_env
+from tests.helpers import run
 
 # Whole commands or every flow: seconds each, so they start first (see conftest.py).
 pytestmark = pytest.mark.slow
 
 
 def cli_env(data_dir: Path, base_url: str, **extra: str) -> dict[str, str | None]:
-    """OKKO_* for one run: the host's own OKKO_* variables are unset."""
-    env: dict[str, str | None] = {name: None for name in os.environ if name.upper().startswith("OKKO_")}
-    env.update(OKKO_DATA_DIR=str(data_dir), OKKO_BASE_URL=base_url, OKKO_LOGIN=DEMO_EMAIL,
-               OKKO_PASSWORD=DEMO_PASSWORD, OKKO_CODE_COMMAND=code_command(base_url), **extra)
-    return env
+    """OKKO_* for one run (tests/helpers.py's), with the demo account's login and password."""
+    return any_cli_env(data_dir, base_url, **{"OKKO_LOGIN": DEMO_EMAIL, "OKKO_PASSWORD": DEMO_PASSWORD, **extra})
 
 
 def smtp_env(server: SmtpServer) -> dict[str, str]:
@@ -50,8 +47,8 @@ def _in_memory_keyring(memory_keyring: MemoryKeyring) -> MemoryKeyring:
 # -------------------------------------------------------------------------------- guide
 
 
-def test_guide_prints_numbered_steps_in_russian() -> None:
-    result = run(["guide", "android"])
+def test_guide_prints_numbered_steps_in_russian_for_whoever_sets_nothing() -> None:
+    result = run(["guide", "android"], {"OKKO_LANG": None, "LC_ALL": None, "LC_MESSAGES": None, "LANG": None})
 
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()

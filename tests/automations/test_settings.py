@@ -17,7 +17,7 @@ from platformdirs import user_data_path
 from pydantic import SecretStr
 
 from automations.errors import ConfigurationError
-from automations.settings import DEFAULT_BASE_URL, Settings, load_settings
+from automations.settings import DEFAULT_BASE_URL, OPTIONS, Settings, load_settings
 
 SENTINEL = "s3cret-SENTINEL-pw"
 
@@ -162,7 +162,8 @@ def test_bad_option_is_one_line_configuration_error(option: str, value: object, 
     message = str(caught.value)
     assert "\n" not in message
     assert f"bad setting {named}" in message
-    assert f"OKKO_{named.upper()}" in message and f"--{named.replace('_', '-')}" in message
+    # The option that really sets it: --timeout for timeout_s, --slow-mo for slow_mo_ms.
+    assert f"(OKKO_{named.upper()} or {OPTIONS[named]})" in message
     assert caught.value.exit_code == 2
 
 

@@ -55,7 +55,8 @@ def test_every_command_of_the_cli_is_in_the_registry_and_back() -> None:
 
 def run_cli_script(args: list[str], data_dir: Path, **okko: str) -> subprocess.CompletedProcess[str]:
     env = {name: value for name, value in os.environ.items() if not name.upper().startswith("OKKO_")}
-    env.update(OKKO_DATA_DIR=str(data_dir), PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring", **okko)
+    env.update(OKKO_DATA_DIR=str(data_dir), OKKO_LANG="en", PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
+               **okko)
     return subprocess.run([sys.executable, "cli.py", *args], cwd=REPO, env=env, capture_output=True, text=True,
                           timeout=60, check=False)
 

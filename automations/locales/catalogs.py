@@ -1,0 +1,94 @@
+"""`make catalogs`: the gettext catalog from the code's messages, with Babel.
+
+Extracts every `_("…")`, `N_("…")` and `ngettext` message of automations/, flows/, cli.py and
+fixtures/commands.py into okko_cancel.pot, merges it into the Russian catalog (new messages
+come in untranslated, gone ones drop out), and compiles okko_cancel.mo, which the runs read.
+`--check` changes nothing and exits 1 when a message has no translation or the compiled
+catalog is older than its source: what the tests ask too.
+
+    .venv/bin/python -m automations.locales.catalogs [--check]
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import read_mo, write_mo
+from babel.messages.pofile import read_po, write_po
+
+LOCALES = Path(__file__).resolve().parent
+REPO = LOCALES.parent.parent
+SOURCES = ("automations", "flows", "cli.py", "fixtures/commands.py")
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+DOMAIN = "okko_cancel"
+RU_PO = LOCALES / "ru" / "LC_MESSAGES" / f"{DOMAIN}.po"
+RU_MO = RU_PO.with_suffix(".mo")
+
+
+def extract() -> Catalog:
+    template = Catalog(project="okko-cancel", domain=DOMAIN)
+    for source in SOURCES:
+        path = REPO / source
+        if path.is_dir():
+            found = extract_from_dir(str(path), method_map=[("**.py", "python")], keywords=KEYWORDS)
+            for filename, lineno, message, comments, context in found:
+                template.add(message, locations=[(f"{source}/{filename}", lineno)], auto_comments=comments,
+                             context=context)
+        else:
+            with path.open("rb") as handle:
+                from babel.messages.extract import extract as extract_file
+
+                for lineno, message, comments, context in extract_file("python", handle, keywords=KEYWORDS):
+                    template.add(message, locations=[(source, lineno)], auto_comments=comments, context=context)
+    return template
+
+
+def merged() -> Catalog:
+    with RU_PO.open("rb") as handle:
+        catalog = read_po(handle, locale="ru", domain=DOMAIN)
+    catalog.update(extract(), no_fuzzy_matching=True)
+    return catalog
+
+
+def compiled(catalog: Catalog) -> bytes:
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    return buffer.getvalue()
+
+
+def untranslated(catalog: Catalog) -> list[str]:
+    return [str(m.id) for m in catalog if m.id and (not m.string or m.fuzzy)]
+
+
+def check() -> list[str]:
+    """What is wrong with the catalogs, in lines; none when they are whole and compiled."""
+    catalog = merged()
+    problems = [f"untranslated: {message!r}" for message in untranslated(catalog)]
+    with RU_MO.open("rb") as handle:
+        shipped = {m.id: m.string for m in read_mo(handle) if m.id}
+    current = {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
+    if shipped != current:
+        problems.append(f"{RU_MO.relative_to(REPO)} is not compiled from {RU_PO.relative_to(REPO)}: run `make catalogs`")
+    return problems
+
+
+def main() -> None:
+    if "--check" in sys.argv[1:]:
+        problems = check()
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        raise SystemExit(1 if problems else 0)
+    catalog = merged()
+    with RU_PO.open("wb") as handle:
+        write_po(handle, catalog, width=0, omit_header=False, sort_by_file=True, ignore_obsolete=True)
+    RU_MO.write_bytes(compiled(catalog))
+    missing = untranslated(catalog)
+    print(f"{RU_PO.relative_to(REPO)}: {len(catalog)} messages, {len(missing)} untranslated")
+
+
+if __name__ == "__main__":
+    main()
