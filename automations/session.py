@@ -4,6 +4,10 @@ state, the overlay handlers, and the saved `session.json`."""
 
 from __future__ import annotations
 
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -13,10 +17,10 @@ from playwright.sync_api import Error as PlaywrightError
 from automations.browser import launch_args, locate_browser
 from automations.driver import current_loan, start_playwright
 from automations.errors import ConfigurationError, SiteUnreachable
-from automations.home import DataHome
+from automations.home import DataHome, utc_stamp
 from automations.pages import Overlays
 from automations.settings import Settings
-from automations.storage import read_json, too_open, write_private_json
+from automations.storage import too_open, write_private_json
 
 VIEWPORT = {"width": 1280, "height": 900}
 
@@ -46,19 +50,61 @@ STILL_ANIMATIONS_SCRIPT = f"""(() => {{
 
 
 class SavedSession:
-    """The browser's storage state, reused until the site rejects it. One account per site."""
+    """The browser's storage state, reused until the site rejects it. One account per site.
 
-    def __init__(self, home: DataHome, login: str | None) -> None:
+    A corrupt `session.json` costs only a fresh login: it is moved aside (kept, 0600, for a
+    bug report) and `warn` is told, instead of ending every run until someone deletes it."""
+
+    def __init__(self, home: DataHome, login: str | None, *, warn: Callable[[str], None] | None = None) -> None:
         self.file = home.session_file
         self.site_key = home.site_key
         self.login = login
+        self.warn = warn or (lambda message: None)
+        self.moved_to: Path | None = None  # where a corrupt session.json was set aside
+
+    def _document(self) -> dict[str, Any] | None:
+        """The saved document, or None when there is none or it was corrupt (then set aside)."""
+        try:
+            data = self.file.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            raise ConfigurationError(f"saved session {self.file} is unreadable ({error.strerror}): delete it and run "
+                                     "`okko-cancel login` again") from None
+        try:
+            document = json.loads(data.decode("utf-8"))
+        except ValueError:
+            document = None
+        if not isinstance(document, dict) or not isinstance(document.get("storage_state"), dict):
+            self.set_aside()
+            return None
+        return document
+
+    def set_aside_if_corrupt(self) -> Path | None:
+        """Moves a corrupt `session.json` aside (telling `warn`); where it went, or None."""
+        self._document()
+        return self.moved_to
+
+    def set_aside(self) -> Path:
+        target = self.file.with_name(f"{self.file.name}.corrupt-{utc_stamp()}")
+        try:
+            os.replace(self.file, target)
+            target.chmod(0o600)
+        except OSError as error:
+            raise ConfigurationError(f"saved session {self.file} is unreadable and cannot be moved aside "
+                                     f"({error.strerror}): delete it and run `okko-cancel login` again") from None
+        self.moved_to = target
+        self.warn(f"the saved session {self.file} was unreadable: moved it aside to {target.name}; "
+                  "the next login saves a new one")
+        return target
+
+    def _set_aside_copies(self) -> set[Path]:
+        return set(self.file.parent.glob(f"{self.file.name}.corrupt-*"))
 
     def load(self) -> dict[str, Any] | None:
-        document = read_json(self.file, "saved session")
+        document = self._document()
         if document is None:
             return None
-        if not isinstance(document, dict) or not isinstance(document.get("storage_state"), dict):
-            raise ConfigurationError(f"saved session {self.file} is unreadable: delete it and run `okko-cancel login` again")
         if document.get("site") != self.site_key or (self.login and document.get("login") != self.login):
             return None
         state: dict[str, Any] = document["storage_state"]
@@ -69,9 +115,13 @@ class SavedSession:
         write_private_json(self.file, {"site": self.site_key, "login": self.login, "storage_state": state})
 
     def forget(self) -> bool:
-        existed = self.file.exists()
-        self.file.unlink(missing_ok=True)
-        return existed
+        """Removes the session, and any corrupt one set aside (it may still hold live cookies)."""
+        removed = False
+        for path in [self.file, *self._set_aside_copies()]:
+            if path.exists():
+                path.unlink(missing_ok=True)
+                removed = True
+        return removed
 
     def is_too_open(self) -> bool:
         return too_open(self.file)

@@ -21,6 +21,7 @@ that `--resume` can pick up after an interruption. Passwords are never printed o
 from __future__ import annotations
 
 import csv
+import io
 import os
 import queue
 import threading
@@ -36,7 +37,7 @@ from playwright.sync_api import Browser
 from playwright.sync_api import Error as PlaywrightError
 from pydantic import SecretStr
 
-from automations.credentials import Credentials
+from automations.credentials import Credentials, check_login
 from automations.driver import start_playwright
 from automations.errors import ConfigurationError, LoginRejected, OkkoCancelError
 from automations.evidence import write_receipt
@@ -113,39 +114,92 @@ class BatchReport:
                 "accounts": [r.to_dict() for r in self.results]}
 
 
-def read_accounts(path: Path) -> list[Account]:
-    """The accounts in a CSV with a header row naming (at least) `login` and `password`.
+# An accounts file's limits: far beyond any real list, and small enough that a wrong file
+# (a log, a database dump) is refused at once instead of becoming thousands of logins.
+MAX_ACCOUNTS = 10_000
+MAX_FIELD_CHARS = 256
+MAX_ACCOUNTS_FILE_MB = 5
 
-    Errors name the file and the row, never a value from it: a row may hold a password."""
+
+def _accounts_text(path: Path) -> str:
+    """The file's text, refused when it is too big to be an accounts list or not UTF-8."""
+    limit = MAX_ACCOUNTS_FILE_MB * 1024 * 1024
+    too_big = ConfigurationError(f"{path} is larger than {MAX_ACCOUNTS_FILE_MB} MB, too large for an accounts file: "
+                                 f"split it into files of at most {MAX_ACCOUNTS} accounts")
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle)
-            header = next(reader, None)
-            if header is None:
-                raise ConfigurationError(f"{path} is empty: it needs a header row `login,password` and a row per account")
-            columns = [name.strip().lower() for name in header]
-            if "login" not in columns or "password" not in columns:
-                raise ConfigurationError(f"{path} needs a header row naming the columns login and password")
-            login_at, password_at = columns.index("login"), columns.index("password")
-            accounts: list[Account] = []
-            seen: dict[str, int] = {}
-            for row_number, row in enumerate(reader, start=2):
-                if not any(cell.strip() for cell in row):
-                    continue
-                login = row[login_at].strip() if login_at < len(row) else ""
-                password = row[password_at] if password_at < len(row) else ""
-                if not login:
-                    raise ConfigurationError(f"{path}, row {row_number}: the login is empty")
-                slug = account_slug(login)
-                if slug in seen:
-                    raise ConfigurationError(f"{path}, row {row_number}: the same account as row {seen[slug]}")
-                seen[slug] = row_number
-                accounts.append(Account(row_number, Credentials(login, SecretStr(password))))
+        if path.stat().st_size > limit:
+            raise too_big
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)  # the size again: a pipe or a growing file has none
     except FileNotFoundError:
         raise ConfigurationError(f"accounts file {path} does not exist") from None
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
-        # csv.Error and UnicodeDecodeError describe the problem, not the cell's content.
-        raise ConfigurationError(f"cannot read the accounts file {path}: {error.__class__.__name__}") from None
+    except OSError as error:
+        raise ConfigurationError(f"cannot read the accounts file {path}: {error.strerror}") from None
+    if len(data) > limit:
+        raise too_big
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        raise ConfigurationError(f"{path} is not UTF-8 text (line {line}): save it as UTF-8") from None
+
+
+def read_accounts(path: Path, *, passwords_needed: bool = True) -> list[Account]:
+    """The accounts in a CSV with a header row naming (at least) `login` and `password`.
+
+    `passwords_needed`: False where the site logs in by a code (a code command gives it);
+    then a password may be empty and the column may be left out. Every row is checked before
+    anything is sent to the site: an empty password would be one more failed attempt toward
+    the account's lock. Errors name the file and the row, never a value from it (a row may
+    hold a password), except a login that is not one."""
+    text = _accounts_text(path)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    row_number = 0  # the last row read whole: a csv.Error is in the one after it
+    try:
+        header = next(reader, None)
+        row_number = 1
+        if header is None:
+            raise ConfigurationError(f"{path} is empty: it needs a header row `login,password` and a row per account")
+        columns = [name.strip().lower() for name in header]
+        if "login" not in columns or ("password" not in columns and passwords_needed):
+            raise ConfigurationError(f"{path} needs a header row naming the columns login and password")
+        if any(len(name) > MAX_FIELD_CHARS for name in columns):
+            raise ConfigurationError(f"{path}, row 1: a column name is over {MAX_FIELD_CHARS} characters")
+        login_at = columns.index("login")
+        password_at = columns.index("password") if "password" in columns else None
+        accounts: list[Account] = []
+        seen: dict[str, int] = {}
+        for row_number, row in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(accounts) == MAX_ACCOUNTS:
+                raise ConfigurationError(f"{path} lists more than {MAX_ACCOUNTS} accounts: split it into files of "
+                                         f"at most {MAX_ACCOUNTS}")
+            for at, cell in enumerate(row):
+                if len(cell) > MAX_FIELD_CHARS:
+                    column = columns[at] if at < len(columns) and columns[at] else f"column {at + 1}"
+                    raise ConfigurationError(f"{path}, row {row_number}: the {column} is over {MAX_FIELD_CHARS} "
+                                             "characters")
+            login = row[login_at].strip() if login_at < len(row) else ""
+            password = row[password_at] if password_at is not None and password_at < len(row) else ""
+            if not login:
+                raise ConfigurationError(f"{path}, row {row_number}: the login is empty")
+            login = check_login(login, f"{path}, row {row_number}: the login")
+            if passwords_needed and not password.strip():
+                raise ConfigurationError(f"{path}, row {row_number}: the password is empty: fill it in (where the "
+                                         "site logs in by a code instead, give --code-command)")
+            slug = account_slug(login)
+            if slug in seen:
+                raise ConfigurationError(f"{path}, row {row_number}: the same account as row {seen[slug]}")
+            seen[slug] = row_number
+            accounts.append(Account(row_number, Credentials(login, SecretStr(password))))
+    except csv.Error as error:
+        # The csv module's own limit (128 KiB) is met before a row reaches the check above.
+        if "field larger than field limit" in str(error):
+            raise ConfigurationError(f"{path}, row {row_number + 1}: a field is over {MAX_FIELD_CHARS} "
+                                     "characters") from None
+        # Its messages describe the problem, not the cell's content.
+        raise ConfigurationError(f"{path}, row {row_number + 1}: not readable as CSV ({error})") from None
     if not accounts:
         raise ConfigurationError(f"{path} lists no accounts")
     return accounts

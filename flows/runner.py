@@ -128,19 +128,23 @@ def sign_in_once(
     start_on: type[SettingsSection] | None = None,
     person: Person | None = None,
 ) -> bool:
-    """`ensure_signed_in`, refusing credentials the site rejected before and remembering a
-    rejection: a wrong saved password must not be tried again every morning until the
-    account locks. Only a successful `okko-cancel login` clears it."""
+    """`ensure_signed_in`, refusing the login and password the site rejected before and
+    remembering a rejection: a wrong saved password must not be tried again every morning
+    until the account locks, while a changed one is tried once. A successful login (here or
+    `okko-cancel login`) clears it."""
     marker = RejectedLogin(settings.home)
     if credentials is not None:
-        marker.refuse_if_rejected(credentials.login)
+        marker.refuse_if_rejected(credentials)
     try:
-        return ensure_signed_in(page, steps, credentials, code_provider=code_provider, person=person,
-                                start_on=start_on)
+        fresh = ensure_signed_in(page, steps, credentials, code_provider=code_provider, person=person,
+                                 start_on=start_on)
     except LoginRejected as error:
         if credentials is not None:
-            marker.record(credentials.login, str(error))
+            marker.record(credentials, str(error))
         raise
+    if fresh and credentials is not None:
+        marker.clear(credentials.login)
+    return fresh
 
 
 def relogin(
@@ -156,8 +160,9 @@ def relogin(
     try:
         sign_in(page, steps, credentials, code_provider=code_provider, person=person)
     except LoginRejected as error:
-        marker.record(credentials.login, str(error))
+        marker.record(credentials, str(error))
         raise
+    marker.clear(credentials.login)
     open_settings(page, steps, start_on)
 
 
@@ -170,15 +175,22 @@ def verify_login(
     on_notice: OnNotice | None = None,
     browser: Browser | None = None,
 ) -> list[StepRecord]:
-    """Logs in once with a fresh browser context and saves the session: `okko-cancel login`."""
+    """Logs in once with a fresh browser context and saves the session: `okko-cancel login`.
+    It tries even credentials rejected before (a person asked for it: the lock may be over),
+    and records a rejection, so that the next run does not try the same password again."""
     saved = SavedSession(settings.home, credentials.login)
+    marker = RejectedLogin(settings.home)
     with BrowserSession(settings, None, browser=browser) as session:
         page = session.page
         steps = StepLog(on_step=on_step or (lambda record, done: None), url=lambda: page.url)
         if open_settings(page, steps):
-            log_in(page, steps, credentials, code_provider=code_provider, person=person_for(settings, on_notice))
+            try:
+                log_in(page, steps, credentials, code_provider=code_provider, person=person_for(settings, on_notice))
+            except LoginRejected as error:
+                marker.record(credentials, str(error))
+                raise
         saved.save(session.context)
-        RejectedLogin(settings.home).clear()
+        marker.clear(credentials.login)
         return steps.records
 
 

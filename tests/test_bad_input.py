@@ -74,9 +74,13 @@ class Case:
     file_keyring: bool = False
     data_dir: str = "data"
     variant: str = "okko"
+    reaches_site: bool = True  # False: refused before anything was sent to the site
 
 
 WRONG = {"OKKO_PASSWORD": "wrong-password"}
+NO_BROWSER = {"OKKO_BROWSER_PATH": "/nonexistent/chrome"}
+# Whether the CLI names OKKO_LOGIN (automations/prompts.py) or the credentials' own check speaks.
+NOT_A_LOGIN = r"^Error: (OKKO_LOGIN|the login) «{login}» is neither an e-mail nor a phone number \(\+7 999 123-45-67\)$"
 CASES = {
     "wrong password": Case(["unbind-card", "--yes"], 3, REJECTED.format(login=DEMO_EMAIL), env=WRONG,
                            variant="classic"),
@@ -85,9 +89,15 @@ CASES = {
     "wrong code": Case(["unbind-card", "--yes"], 3, "Error: the site rejected the login for demo@okko.test («Неверный "
                        "код»): check the password and run `okko-cancel login` again; not retried, to avoid locking the "
                        "account", env={"OKKO_CODE_COMMAND": "echo 000000"}),
-    "not an e-mail or phone": Case(["status"], 2, "Error: the site does not take notanemail as an e-mail or a phone "
-                                   "(«Продолжить» stays disabled): give an e-mail or a phone number",
-                                   env={"OKKO_LOGIN": "notanemail"}),
+    # Refused before any browser starts: the browser path leads nowhere, so a browser that
+    # started would end the run with another message.
+    "not an e-mail or phone": Case(["status"], 2, NOT_A_LOGIN.format(login="notanemail"),
+                                   env={"OKKO_LOGIN": "notanemail", **NO_BROWSER}, reaches_site=False),
+    "a phone one digit short": Case(["status"], 2, NOT_A_LOGIN.format(login=r"\+7 999 123-45-6"),
+                                    env={"OKKO_LOGIN": "+7 999 123-45-6", **NO_BROWSER}, reaches_site=False),
+    "login: not an e-mail or phone": Case(["login"], 2, NOT_A_LOGIN.format(login="notanemail"),
+                                          env={"OKKO_LOGIN": "notanemail", **NO_BROWSER}, signed_in=False,
+                                          reaches_site=False),
     "locked account": Case(["unbind-card", "--yes"], 3,
                            "Error: the site locked demo@okko.test after too many attempts («Слишком много попыток входа. "
                            "Попробуйте позже.»): wait 15 minutes, then run `okko-cancel login`",
@@ -97,6 +107,10 @@ CASES = {
     "unreachable host": Case(["status"], 4, r"^Error: the site could not be reached during 'Открыть настройки': "
                              r"Page\.goto: net::ERR_CONNECTION_REFUSED at http://127\.0\.0\.1:\d+/settings/subscriptions$",
                              env={"OKKO_BASE_URL": "CLOSED"}),
+    "unsafe port": Case(["status"], 4, "Error: the site could not be reached during 'Открыть настройки': Page.goto: "
+                        "net::ERR_UNSAFE_PORT at http://127.0.0.1:1/settings/subscriptions (browsers never connect "
+                        "to this port: serve the site on another one)", env={"OKKO_BASE_URL": "http://127.0.0.1:1"},
+                        reaches_site=False),
     "missing credentials": Case(["status"], 2, "Error: no saved credentials for {host}: run `okko-cancel login` on a "
                                 "terminal, or set OKKO_LOGIN and OKKO_PASSWORD", signed_in=False),
     "change without --yes": Case(["unbind-card"], 2, "Error: this changes the account: pass --yes to confirm (there "
@@ -108,9 +122,6 @@ CASES = {
     "unknown --device": Case(["sign-out-devices", "--yes", "--device", "Toaster"], 2,
                              "Error: no device named «Toaster» (other devices: «Samsung Smart TV», «iPhone 13», "
                              "«Chrome, Windows»)"),
-    "corrupt session.json": Case(["status"], 2, "Error: saved session {data}/session.json is unreadable "
-                                 "(JSONDecodeError): delete it and run `okko-cancel login` again",
-                                 setup=corrupt("session.json")),
     "corrupt credentials file": Case(["status"], 2, "Error: credentials file {data}/credentials.json is unreadable "
                                      "(JSONDecodeError): delete it and run `okko-cancel login` again",
                                      setup=corrupt("credentials.json"), signed_in=False, file_keyring=True),
@@ -159,6 +170,8 @@ def test_bad_input_exits_with_one_clear_line_and_changes_nothing(
     expected = case.message.format(data=place.data, host=place.host)
     assert re.match(expected, line) if expected.startswith("^") else line == expected
     assert not CHANGE_EVENTS & set(site.event_types())
+    if not case.reaches_site:
+        assert site.event_types() == []
     assert site.account()["cards"] == before["cards"]
     if case.code == 3:
         assert not (place.data / "session.json").exists()

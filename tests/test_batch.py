@@ -2,7 +2,9 @@
 password, two workers; then `--resume`. Shows the failure staying with its account (exit 3
 in the summary, the others done and verified on the site), a receipt per account, that
 `--resume` leaves the done accounts alone (no login, no change), and that the passwords in
-the CSV appear in no output and no file.
+the CSV appear in no output and no file. A bad accounts file (an empty password, a login
+that is none, not UTF-8, a field, the rows or the file too large) is refused in one line
+before anything reaches the site.
 
 `unbind-card` stands for every command here: it is the cheapest that changes the account.
 Both runs happen once, in a module fixture that several tests read.
@@ -20,7 +22,9 @@ from typing import Any
 import pytest
 from click.testing import Result
 
+from automations.errors import ConfigurationError
 from fixtures import AdminClient, MockSite
+from flows.batch import read_accounts
 from tests.helpers import cli_env, error_line, run
 
 # Whole commands or every flow: seconds each, so they start first (see conftest.py).
@@ -149,6 +153,89 @@ def test_a_bad_accounts_file_exits_2_without_echoing_it(tmp_path: Path, mock_sit
     assert result.exit_code == 2, result.output
     assert "login and password" in error_line(result)
     assert WRONG_PASSWORD not in result.output
+
+
+SECRET = "pa55-SENTINEL-cell"
+HEADER = "login,password\n"
+
+
+def many_rows(count: int) -> bytes:
+    return (HEADER + "".join(f"user{n:05d}@okko.test,{SECRET}\n" for n in range(1, count + 1))).encode()
+
+
+# What an accounts file can get wrong, and the one line that says so: before any browser
+# starts and before anything reaches the site. No line quotes a cell, but a login.
+BAD_FILES: dict[str, tuple[bytes, str]] = {
+    "an empty password": ((HEADER + f"user0001@okko.test,{SECRET}\nuser0002@okko.test,\n").encode(),
+                          ("{path}, row 3: the password is empty: fill it in (where the site logs in by a code "
+                           "instead, give --code-command)")),
+    "a password of spaces": ((HEADER + "user0001@okko.test,   \n").encode(),
+                             ("{path}, row 2: the password is empty: fill it in (where the site logs in by a code "
+                              "instead, give --code-command)")),
+    "a login that is none": ((HEADER + f"user0001@okko.test,{SECRET}\n\nuser0002@okko,{SECRET}\n").encode(),
+                             ("{path}, row 4: the login «user0002@okko» is neither an e-mail nor a phone number "
+                              "(+7 999 123-45-67)")),
+    "a phone too short": ((HEADER + f"+7 999 123-45-6,{SECRET}\n").encode(),
+                          ("{path}, row 2: the login «+7 999 123-45-6» is neither an e-mail nor a phone number "
+                           "(+7 999 123-45-67)")),
+    "not UTF-8": ((HEADER + "user0001@okko.test,пароль\n").encode("cp1251"),
+                  "{path} is not UTF-8 text (line 2): save it as UTF-8"),
+    "a long password": ((HEADER + f"user0001@okko.test,{SECRET * 20}\n").encode(),
+                        "{path}, row 2: the password is over 256 characters"),
+    "a long extra column": ((f"login,password,note\nuser0001@okko.test,{SECRET},{'x' * 300}\n").encode(),
+                            "{path}, row 2: the note is over 256 characters"),
+    "a huge field": ((HEADER + f"user0001@okko.test,{SECRET * 10_000}\n").encode(),
+                     "{path}, row 2: a field is over 256 characters"),
+    "too many rows": (many_rows(10_001),
+                      "{path} lists more than 10000 accounts: split it into files of at most 10000"),
+    "too large a file": (HEADER.encode() + b"x" * (5 * 1024 * 1024),
+                         ("{path} is larger than 5 MB, too large for an accounts file: split it into files of at "
+                          "most 10000 accounts")),
+}
+
+
+@pytest.mark.parametrize("name", BAD_FILES)
+def test_a_bad_accounts_file_is_refused_in_one_line_before_anything_reaches_the_site(
+    name: str, site: AdminClient, mock_site: MockSite, tmp_path: Path
+) -> None:
+    content, message = BAD_FILES[name]
+    accounts_csv = tmp_path / "accounts.csv"
+    accounts_csv.write_bytes(content)
+    # Without a code command every account needs its password.
+    env = {**cli_env(tmp_path / "data", mock_site.url), "OKKO_CODE_COMMAND": None, "OKKO_BROWSER_PATH": "/nonexistent"}
+
+    result = run(["batch", str(accounts_csv), "status"], env)
+
+    assert result.exit_code == 2, result.output
+    assert error_line(result) == "Error: " + message.format(path=accounts_csv)
+    assert "Traceback" not in result.output
+    assert SECRET not in result.output and "пароль" not in result.output
+    assert site.event_types() == []
+    assert not (tmp_path / "data" / "accounts").exists()
+
+
+def test_where_the_site_sends_codes_a_password_may_be_empty_or_its_column_missing(tmp_path: Path) -> None:
+    accounts_csv = tmp_path / "accounts.csv"
+    accounts_csv.write_text("login,password\nuser0001@okko.test,\n+7 900 000-00-02,\n")
+    only_logins = tmp_path / "logins.csv"
+    only_logins.write_text("login\nuser0001@okko.test\n")
+
+    accounts = read_accounts(accounts_csv, passwords_needed=False)
+
+    assert [(a.row, a.login, a.credentials.password.get_secret_value()) for a in accounts] == [
+        (2, "user0001@okko.test", ""), (3, "+7 900 000-00-02", "")]
+    assert [a.login for a in read_accounts(only_logins, passwords_needed=False)] == ["user0001@okko.test"]
+    with pytest.raises(ConfigurationError, match="row 2: the password is empty"):
+        read_accounts(accounts_csv)
+    with pytest.raises(ConfigurationError, match="needs a header row naming the columns login and password"):
+        read_accounts(only_logins)
+
+
+def test_ten_thousand_accounts_are_allowed(tmp_path: Path) -> None:
+    accounts_csv = tmp_path / "accounts.csv"
+    accounts_csv.write_bytes(many_rows(10_000))
+
+    assert len(read_accounts(accounts_csv)) == 10_000
 
 
 def test_a_batch_logs_each_account_in_with_its_own_code(

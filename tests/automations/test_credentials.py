@@ -6,6 +6,10 @@ incomplete saved entry (a ConfigurationError saying how to recover), a file othe
 can read (a warning), and that the password never shows in a repr. The keyring side runs
 on a real in-memory keyring backend (tests/keyrings.py) and keyring's own `fail` backend;
 nothing of ours is mocked.
+
+Also: a login checked as an e-mail or a Russian phone number wherever credentials are made
+(every mock scenario's logins pass), and the rejected-login record: per login and password,
+as a salted hash, never the password; a first-format record still refuses its login.
 """
 
 from __future__ import annotations
@@ -20,9 +24,11 @@ from keyring.backend import KeyringBackend
 from keyring.backends import fail
 from pydantic import SecretStr
 
-from automations.credentials import SERVICE, CredentialStore, Credentials, keyring_works
-from automations.errors import ConfigurationError
+from automations.credentials import (SERVICE, CredentialStore, Credentials, RejectedLogin, check_login,
+                                     keyring_works, login_key)
+from automations.errors import ConfigurationError, LoginRejected
 from automations.home import DataHome
+from fixtures.mock_site.scenarios import SCENARIOS, expand_scenario
 from tests.keyrings import MemoryKeyring
 
 SITE = "okko.tv"
@@ -234,3 +240,205 @@ def test_credentials_repr_hides_the_password() -> None:
     shown = repr(creds())
 
     assert PASSWORD not in shown and "me@example.com" in shown
+
+
+# ------------------------------------------------------------------------- the login's form
+
+
+def scenario_logins() -> list[str]:
+    """Every e-mail and phone the mock's scenarios seed: the tool must take each of them."""
+    logins: set[str] = set()
+    for scenario in SCENARIOS:
+        for account in expand_scenario(scenario, 3 if scenario == "crowd" else None):
+            logins.update({account["email"], account["phone"]})
+    return sorted(logins)
+
+
+@pytest.mark.parametrize("login", [
+    *scenario_logins(), "+7 999 123-45-67", "+79991234567", "89991234567", "8 (999) 123-45-67", "8-999-123-45-67",
+    "+7 (999) 123 45 67", "9991234567", "me@example.com", "First.Last+tag@mail.example.co.uk", "иван@почта.рф",
+])
+def test_an_email_or_a_russian_phone_is_a_login(login: str) -> None:
+    assert check_login(f"  {login} ") == login
+    assert Credentials(f" {login}", SecretStr("")).login == login
+
+
+SHOWN = "is neither an e-mail nor a phone number (+7 999 123-45-67)"
+
+
+@pytest.mark.parametrize(("login", "message"), [
+    ("notanemail", f"the login «notanemail» {SHOWN}"),
+    ("demo", f"the login «demo» {SHOWN}"),
+    ("me@example", f"the login «me@example» {SHOWN}"),
+    ("me@example.c", f"the login «me@example.c» {SHOWN}"),
+    ("@example.com", f"the login «@example.com» {SHOWN}"),
+    ("me @example.com", f"the login «me @example.com» {SHOWN}"),
+    ("me@@example.com", f"the login «me@@example.com» {SHOWN}"),
+    ("12345", f"the login «12345» {SHOWN}"),
+    ("+7 999 123-45-6", f"the login «+7 999 123-45-6» {SHOWN}"),  # ten digits after +7
+    ("+8 999 123-45-67", f"the login «+8 999 123-45-67» {SHOWN}"),  # not a Russian number
+    ("7 999 123-45-67 8", f"the login «7 999 123-45-67 8» {SHOWN}"),  # twelve digits
+    ("99912345678", f"the login «99912345678» {SHOWN}"),  # eleven digits, neither 7 nor 8 first
+    ("+7 999 123-45-67 ext 2", f"the login «+7 999 123-45-67 ext 2» {SHOWN}"),
+    ("me@example.com\nx", f"the login «me@example.com?x» {SHOWN}"),  # one line, whatever was typed
+    ("x" * 300, f"the login «{'x' * 64}…» {SHOWN}"),
+], ids=lambda value: value[:24])
+def test_anything_else_is_refused_in_one_line(login: str, message: str) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        check_login(login)
+
+    assert str(caught.value) == message
+    with pytest.raises(ConfigurationError, match="is neither an e-mail nor a phone number"):
+        Credentials(login, SecretStr(PASSWORD))
+
+
+def test_the_error_names_where_the_login_came_from_and_the_fix() -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        check_login("notanemail", "OKKO_LOGIN")
+    assert str(caught.value) == "OKKO_LOGIN «notanemail» is neither an e-mail nor a phone number (+7 999 123-45-67)"
+
+    with pytest.raises(ConfigurationError) as caught:
+        check_login("demo", "the saved login", "run `okko-cancel login` again")
+    assert str(caught.value) == ("the saved login «demo» is neither an e-mail nor a phone number (+7 999 123-45-67): "
+                                 "run `okko-cancel login` again")
+
+
+def test_a_saved_login_that_is_not_one_says_to_log_in_again(data_dir: Path) -> None:
+    backend = MemoryKeyring()
+    backend.set_password(SERVICE, SITE, json.dumps({"login": "notanemail", "password": PASSWORD}))
+
+    with pytest.raises(ConfigurationError) as caught:
+        CredentialStore(DataHome(data_dir, SITE), backend=backend).load()
+
+    assert str(caught.value) == ("the saved login «notanemail» is neither an e-mail nor a phone number "
+                                 "(+7 999 123-45-67): run `okko-cancel login` again")
+    assert PASSWORD not in str(caught.value)
+
+
+@pytest.mark.parametrize(("one", "other"), [
+    ("+7 999 123-45-67", "89991234567"), ("8 (999) 123-45-67", "9991234567"), ("Me@Example.com", "me@example.com"),
+])
+def test_one_account_has_one_login_key_however_it_is_written(one: str, other: str) -> None:
+    assert login_key(one) == login_key(other)
+
+
+# ------------------------------------------------------------------ logout with a corrupt file
+
+
+@pytest.mark.parametrize("content", [b"{not json", b"[]", b"\xff\xfe\x00garbage"], ids=["not-json", "list", "binary"])
+def test_forgetting_removes_a_corrupt_file_and_says_so(data_dir: Path, warnings: Warnings, content: bytes) -> None:
+    data_dir.mkdir()
+    path = data_dir / "credentials.json"
+    path.write_bytes(content)
+    store = CredentialStore(DataHome(data_dir, SITE), backend=fail.Keyring(), warn=warnings)
+
+    assert store.forget() is True
+
+    assert not path.exists()
+    assert warnings == [f"the credentials file {path} was unreadable: removed it, with whatever it held"]
+    assert store.forget() is False
+
+
+# ---------------------------------------------------------------- the rejected-login record
+
+
+@pytest.fixture
+def rejected(data_dir: Path) -> RejectedLogin:
+    return RejectedLogin(DataHome(data_dir, SITE))
+
+
+def refused(record: RejectedLogin, credentials: Credentials) -> bool:
+    try:
+        record.refuse_if_rejected(credentials)
+    except LoginRejected:
+        return True
+    return False
+
+
+def test_the_same_login_and_password_are_refused_and_a_changed_password_is_not(rejected: RejectedLogin) -> None:
+    rejected.record(creds("me@example.com", "wrong-1"), "the site rejected the login")
+
+    assert refused(rejected, creds("me@example.com", "wrong-1"))
+    assert refused(rejected, creds("ME@example.com ", "wrong-1"))
+    assert not refused(rejected, creds("me@example.com", "wrong-2"))
+    assert not refused(rejected, creds("other@example.com", "wrong-1"))
+    assert not refused(RejectedLogin(DataHome(rejected.file.parent, OTHER_SITE)), creds("me@example.com", "wrong-1"))
+
+
+def test_every_rejected_password_is_refused_not_only_the_last(rejected: RejectedLogin) -> None:
+    rejected.record(creds("+7 999 123-45-67", "wrong-1"), "rejected")
+    rejected.record(creds("89991234567", "wrong-2"), "rejected")
+
+    assert refused(rejected, creds("+79991234567", "wrong-1"))
+    assert refused(rejected, creds("8 999 123 45 67", "wrong-2"))
+    assert not refused(rejected, creds("+7 999 123-45-67", "right"))
+
+
+def test_the_refusal_says_how_to_go_on(rejected: RejectedLogin) -> None:
+    rejected.record(creds("me@example.com", "wrong-1"), "rejected")
+
+    with pytest.raises(LoginRejected) as caught:
+        rejected.refuse_if_rejected(creds("me@example.com", "wrong-1"))
+
+    at = json.loads(rejected.file.read_text())[SITE]["rejected"][0]["at"]
+    assert str(caught.value) == (f"the site refused me@example.com with this password at {at}; not trying the same "
+                                 "credentials again: run `okko-cancel login` to log in anew, or give the right "
+                                 "password (a changed one is tried once)")
+
+
+def test_the_record_keeps_a_salted_hash_never_the_password(rejected: RejectedLogin, data_dir: Path) -> None:
+    rejected.record(creds("me@example.com", PASSWORD), "rejected")
+    RejectedLogin(DataHome(data_dir, OTHER_SITE)).record(creds("me@example.com", PASSWORD), "rejected")
+
+    raw = rejected.file.read_bytes()
+    assert PASSWORD.encode() not in raw
+    assert mode(rejected.file) == 0o600
+    document = json.loads(raw)
+    ours, theirs = document[SITE], document[OTHER_SITE]
+    assert ours["rejected"][0]["login"] == "me@example.com"
+    # Salted per site: the same credentials do not hash alike, so one hash says nothing of another.
+    assert ours["salt"] != theirs["salt"]
+    assert ours["rejected"][0]["hash"] != theirs["rejected"][0]["hash"]
+
+
+def test_a_success_clears_only_that_login(rejected: RejectedLogin) -> None:
+    rejected.record(creds("me@example.com", "wrong-1"), "rejected")
+    rejected.record(creds("other@example.com", "wrong-1"), "rejected")
+
+    rejected.clear("Me@example.com")
+
+    assert not refused(rejected, creds("me@example.com", "wrong-1"))
+    assert refused(rejected, creds("other@example.com", "wrong-1"))
+    rejected.clear("other@example.com")
+    assert not rejected.file.exists()
+
+
+def test_a_first_format_record_refuses_its_login_until_a_password_is_known(rejected: RejectedLogin) -> None:
+    rejected.file.parent.mkdir(mode=0o700)
+    rejected.file.write_text(json.dumps({SITE: {"login": "me@example.com", "at": "2024-05-01T08:00:00+00:00",
+                                                "reason": "the site rejected the login"}}))
+
+    with pytest.raises(LoginRejected) as caught:
+        rejected.refuse_if_rejected(creds("me@example.com", "any"))
+    assert str(caught.value) == ("the site rejected the login as me@example.com at 2024-05-01T08:00:00+00:00; not "
+                                 "trying the same credentials again: run `okko-cancel login` to log in anew")
+    assert not refused(rejected, creds("other@example.com", "any"))
+
+    # A rejection recorded now names the password: the old entry gives way to it.
+    rejected.record(creds("me@example.com", "wrong-1"), "rejected")
+
+    assert refused(rejected, creds("me@example.com", "wrong-1"))
+    assert not refused(rejected, creds("me@example.com", "right"))
+
+
+@pytest.mark.parametrize("content", ["{not json", "[]", json.dumps({SITE: "x"}), json.dumps({SITE: {"rejected": "x"}}),
+                                     json.dumps({SITE: {"salt": "zz", "rejected": [{"login": "me@example.com",
+                                                                                    "hash": "00"}]}})],
+                         ids=["not-json", "list", "string", "not-a-list", "bad-salt"])
+def test_a_damaged_record_refuses_nothing_and_is_rewritten(rejected: RejectedLogin, content: str) -> None:
+    rejected.file.parent.mkdir(mode=0o700)
+    rejected.file.write_text(content)
+
+    assert not refused(rejected, creds("me@example.com", "wrong-1"))
+    rejected.record(creds("me@example.com", "wrong-1"), "rejected")
+    assert refused(rejected, creds("me@example.com", "wrong-1"))

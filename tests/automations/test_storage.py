@@ -4,13 +4,15 @@ session file (automations/session.SavedSession), on real files in tmp_path.
 Covers: the directory 0700 and files 0600 whatever the umask or an existing looser mode,
 atomic writes that leave no temporary file, `too_open`, a missing file read as None and a
 corrupt one as a ConfigurationError saying how to recover, and a saved session that only
-serves the site (and login) it was saved for.
+serves the site (and login) it was saved for; a corrupt session is set aside (0600) and
+told, and the run logs in afresh.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -129,12 +131,49 @@ def test_saved_session_serves_only_its_site_and_login(
     assert loaded == (STATE if served else None)
 
 
-@pytest.mark.parametrize("document", [[], {"site": "okko.tv"}, {"site": "okko.tv", "storage_state": "x"}])
-def test_a_malformed_saved_session_says_how_to_recover(tmp_path: Path, document: object) -> None:
-    (tmp_path / "session.json").write_text(json.dumps(document))
+CORRUPT_SESSIONS = [b"{not json", b'{"storage_state": ', b"\xff\xfe\x00garbage", b"[]", b'{"site": "okko.tv"}',
+                    b'{"site": "okko.tv", "storage_state": "x"}']
 
-    with pytest.raises(ConfigurationError, match="delete it and run `okko-cancel login` again"):
-        SavedSession(DataHome(tmp_path, "okko.tv"), None).load()
+
+@pytest.mark.parametrize("content", CORRUPT_SESSIONS)
+def test_a_corrupt_saved_session_is_set_aside_and_a_fresh_login_follows(tmp_path: Path, content: bytes) -> None:
+    (tmp_path / "session.json").write_bytes(content)
+    (tmp_path / "session.json").chmod(0o644)
+    told: list[str] = []
+    session = SavedSession(DataHome(tmp_path, "okko.tv"), None, warn=told.append)
+
+    assert session.load() is None
+
+    [aside] = tmp_path.glob("session.json.corrupt-*")
+    assert re.fullmatch(r"session\.json\.corrupt-\d{8}T\d{6}Z", aside.name)
+    assert aside.read_bytes() == content and mode(aside) == 0o600
+    assert not (tmp_path / "session.json").exists()
+    assert told == [(f"the saved session {tmp_path / 'session.json'} was unreadable: moved it aside to {aside.name}; "
+                     "the next login saves a new one")]
+    assert session.load() is None and len(told) == 1
+
+
+def test_set_aside_if_corrupt_says_where_and_leaves_a_sound_session_alone(tmp_path: Path) -> None:
+    home = DataHome(tmp_path, "okko.tv")
+    write_session(tmp_path, "okko.tv", None)
+
+    assert SavedSession(home, None).set_aside_if_corrupt() is None
+    assert SavedSession(home, None).load() == STATE
+
+    (tmp_path / "session.json").write_text("{not json")
+    aside = SavedSession(home, None).set_aside_if_corrupt()
+
+    assert aside is not None and aside.parent == tmp_path and aside.read_text() == "{not json"
+
+
+def test_forgetting_the_session_removes_the_corrupt_ones_set_aside_too(tmp_path: Path) -> None:
+    (tmp_path / "session.json").write_text("{not json")
+    session = SavedSession(DataHome(tmp_path, "okko.tv"), None)
+    session.load()
+    write_session(tmp_path, "okko.tv", None)
+
+    assert session.forget() is True
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_forgetting_the_session_removes_the_file(tmp_path: Path) -> None:
