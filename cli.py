@@ -32,6 +32,7 @@ from automations.home import BATCH
 from automations.i18n import LANGS, _, use_language
 from automations.mail import DEFAULT_REASON, DELETION_ADDRESS
 from automations.models import AccountState
+from automations.overrides import listing, listing_lines, listing_tables
 from automations.output import (AccountPrinter, action_lines, batch_lines, check_table, deletion_lines, refund_lines,
                                 state_tables)
 from automations.prompts import (Resolved, code_provider, confirm_change, credentials_to_save, describe_source,
@@ -386,7 +387,8 @@ def batch(accounts_csv: Path, command: str, yes: bool, dry_run: bool, workers: i
 
     run = invocation(options)
     settings = run.settings
-    accounts = read_accounts(accounts_csv)
+    # Where the site logs in by a code (a code command gives it), a row needs no password.
+    accounts = read_accounts(accounts_csv, passwords_needed=not settings.code_command)
     changes = COMMANDS[command].changes
     if changes:
         confirm_change(_("Run {command} on {count} accounts on {site}?").format(
@@ -403,6 +405,30 @@ def batch(accounts_csv: Path, command: str, yes: bool, dry_run: bool, workers: i
         raise CommandFailed(_("{failed} of {accounts} accounts failed (first: {first}, exit {code}); see {summary}").format(
             failed=len(failed), accounts=len(report.results), first=failed[0].account, code=failed[0].exit_code,
             summary=report.summary), report.exit_code)
+
+
+@cli.command()
+@common_options
+@exits_by_contract
+def locators(**options: Any) -> None:
+    """List every locator key (area.key) with its built-in alternatives and yours from
+    locators.toml (in the data directory, or --locators PATH / OKKO_LOCATORS), which adds to
+    a key or replaces it when the site changes its texts. Checks the file; opens no browser.
+
+    \b
+    Example:
+      okko-cancel locators
+      okko-cancel locators --locators ./locators.toml --json
+    """
+    run = invocation(options)
+    document = listing()
+    if run.as_json:
+        print_json(document)
+        return
+    for line in listing_lines(document):
+        stdout.print(line, markup=False)
+    for table in listing_tables(document):
+        stdout.print(table)
 
 
 cli.add_command(demo)

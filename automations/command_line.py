@@ -23,6 +23,7 @@ from automations.credentials import CredentialStore, Credentials
 from automations.errors import FlowFailed, Interrupted, OkkoCancelError
 from automations.i18n import LANGS, Lang, _, use_language
 from automations.output import StepPrinter
+from automations.overrides import load_overrides
 from automations.prompts import resolve_credentials
 from automations.session import SavedSession
 from automations.settings import Settings, load_settings
@@ -87,6 +88,9 @@ COMMON_OPTIONS = [
     click.option("--connect", help="ws:// URL of a remote Playwright browser server to run on."),
     click.option("--code-command", help="A command that prints the login code the site sent by e-mail or SMS; "
                  "it finds the login in OKKO_CODE_FOR (OKKO_CODE_COMMAND)."),
+    click.option("--locators", type=click.Path(path_type=Path, dir_okay=False),
+                 help="A locators.toml that adds to the built-in locators (OKKO_LOCATORS; default: locators.toml "
+                 "in the data directory; see `okko-cancel locators`)."),
     click.option("--lang", type=click.Choice(LANGS), help="The output's language: ru or en (OKKO_LANG; default: "
                  "Russian unless the locale says otherwise)."),
     click.option("--json", "as_json", is_flag=True, default=None, help="Print one JSON document instead of text."),
@@ -151,8 +155,10 @@ def invocation(options: dict[str, Any]) -> Invocation:
     headed = merged.pop("headed", None)
     settings = load_settings(**merged, headless=False if headed else None)
     use_language(settings.lang)
+    load_overrides(settings)
     settings.home.ensure()
-    session = SavedSession(settings.home, None)
+    session = SavedSession(settings.home, None, warn=warn)
+    session.set_aside_if_corrupt()
     if session.is_too_open():
         warn(_("{file} can be read by other users: run `chmod 600 {file}`").format(file=session.file))
     return Invocation(settings, as_json, verbose)

@@ -15,7 +15,7 @@ from typing import Literal, NamedTuple
 import click
 from pydantic import SecretStr
 
-from automations.credentials import CredentialStore, Credentials
+from automations.credentials import CredentialStore, Credentials, check_login
 from automations.errors import ConfigurationError, Declined
 from automations.i18n import N_, _
 from automations.session import SavedSession
@@ -43,6 +43,8 @@ def credentials_to_save(settings: Settings) -> Credentials:
     if not settings.login and not on_terminal():
         raise ConfigurationError(_("no login given: set OKKO_LOGIN (and OKKO_PASSWORD where the site asks for one), "
                                    "or run `okko-cancel login` on a terminal"))
+    if settings.login:
+        check_login(settings.login, "OKKO_LOGIN")
     login = settings.login or click.prompt(_(LOGIN_PROMPT), err=True)
     if settings.password is not None:
         return Credentials(login, settings.password)
@@ -61,6 +63,8 @@ class Resolved(NamedTuple):
 def resolve_credentials(settings: Settings, store: CredentialStore) -> Resolved:
     """Settings first (OKKO_LOGIN/OKKO_PASSWORD), then the saved ones, then a prompt on a
     terminal; no credentials when only a saved browser session can help."""
+    if settings.login:
+        check_login(settings.login, "OKKO_LOGIN")
     if settings.login and settings.password is not None:
         return Resolved(Credentials(settings.login, settings.password), "settings")
     saved = store.load()
