@@ -82,6 +82,12 @@ class DataHome:
         """`<folder>/<UTC time>-<action><suffix>`: a new file's path; the folder is made."""
         return self.folder(folder) / f"{utc_stamp()}-{action}{suffix}"
 
+    def lock_file(self, login: str | None) -> Path:
+        """`locks/<site>-<account>.lock`: one run at a time per account (automations/locks.py);
+        a run without a login locks the directory's saved session (`<site>-session.lock`)."""
+        site = re.sub(r"[^\w.-]+", "-", self.site_key, flags=re.ASCII).strip("-.").lower() or "site"
+        return self.folder(LOCKS) / f"{site}-{account_slug(login) if login else 'session'}.lock"
+
     def elsewhere(self, name: str) -> DataHome:
         """A data directory of its own under this one (the demo's, `check --mock`'s)."""
         return DataHome(self.root / name, self.site_key)

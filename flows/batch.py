@@ -24,6 +24,7 @@ import csv
 import io
 import os
 import queue
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -39,21 +40,24 @@ from pydantic import SecretStr
 
 from automations.credentials import Credentials, check_login
 from automations.driver import start_playwright
-from automations.errors import ConfigurationError, LoginRejected, OkkoCancelError
+from automations.errors import ConfigurationError, Interrupted, LoginRejected, OkkoCancelError
 from automations.evidence import write_receipt
 from automations.home import account_slug
 from automations.models import AccountState
 from automations.session import start_browser
 from automations.settings import Settings
 from automations.storage import private_dir
+from flows.interruption import VANISHED_BROWSER_WAIT_S, RunInterrupted
 from flows.login import CodeProvider
 from flows.registry import BATCH_COMMANDS, COMMANDS
 from automations.models import ActionReport
 from flows.runner import run_flow
 
 SUMMARY_COLUMNS = ("account", "command", "outcome", "exit_code", "seconds", "receipt", "error")
-# What a summary row may say for an account that `--resume` leaves alone.
+# What a summary row may say for an account that `--resume` leaves alone; an "interrupted"
+# one (Ctrl-C) is run again.
 FINISHED = {"done", "already_done", "ok"}
+INTERRUPTED = "interrupted"
 MAX_WORKERS = 32
 
 @dataclass(frozen=True)
@@ -254,8 +258,46 @@ def run_account(
     browser: Browser | None,
     dry_run: bool = False,
     code_provider: CodeProvider | None = None,
+    interrupt: threading.Event | None = None,
 ) -> AccountResult:
-    """One account, start to finish, never raising for the account's own failure."""
+    """One account, start to finish, never raising for the account's own failure. `interrupt`:
+    the batch's Ctrl-C; an account it cuts short is "interrupted" (exit 130), not failed, even
+    when it comes after the account's last change (`--resume` runs it again; its flow reads
+    the state first, so nothing is done twice)."""
+    started = time.perf_counter()
+    result = _run_account(settings, command, account, browser=browser, dry_run=dry_run, code_provider=code_provider,
+                          interrupt=interrupt)
+    if result.exit_code != 0 and result.outcome != INTERRUPTED and _ctrl_c_took_it(interrupt, browser):
+        # Failed outside what the run could record (the browser went with Ctrl-C as it began
+        # or ended): what it had done is not known here.
+        return AccountResult(account.login, command, INTERRUPTED, Interrupted.exit_code,
+                             time.perf_counter() - started,
+                             error="interrupted (Ctrl-C) where the run could not record what it had done: "
+                                   "`okko-cancel status` shows the account")
+    return result
+
+
+def _ctrl_c_took_it(interrupt: threading.Event | None, browser: Browser | None) -> bool:
+    """Whether the batch's Ctrl-C explains a failure: it came, or the browser vanished and it
+    comes within a moment (SIGINT to the process group ends the browsers too, and a worker
+    may see that before the main thread hears it)."""
+    if interrupt is None:
+        return False
+    if interrupt.is_set():
+        return True
+    return browser is not None and not browser.is_connected() and interrupt.wait(VANISHED_BROWSER_WAIT_S)
+
+
+def _run_account(
+    settings: Settings,
+    command: str,
+    account: Account,
+    *,
+    browser: Browser | None,
+    dry_run: bool,
+    code_provider: CodeProvider | None,
+    interrupt: threading.Event | None,
+) -> AccountResult:
     spec = COMMANDS[command]
     options: dict[str, Any] = {"dry_run": dry_run} if spec.changes else {}
     home = settings.home.account(account.login)
@@ -263,7 +305,7 @@ def run_account(
     started = time.perf_counter()
     try:
         result = run_flow(account_settings, command, partial(spec.function(), **options), credentials=account.credentials,
-                          code_provider=code_provider, browser=browser, start_on=spec.section())
+                          code_provider=code_provider, browser=browser, start_on=spec.section(), interrupt=interrupt)
         receipt = result.receipt
         if receipt is None and isinstance(result.value, AccountState):
             receipt = write_receipt(home, command,
@@ -271,6 +313,9 @@ def run_account(
                                      "state": result.value.to_dict()}, None)
         return AccountResult(account.login, command, _outcome(result.value), 0, time.perf_counter() - started,
                              str(receipt) if receipt else "")
+    except RunInterrupted as error:
+        return AccountResult(account.login, command, INTERRUPTED, error.exit_code, time.perf_counter() - started,
+                             str(error.receipt) if error.receipt else "", error=_one_line(str(error), account))
     except OkkoCancelError as error:
         message = _one_line(str(error), account)
         marker = home.rejected_file
@@ -309,7 +354,10 @@ def _browser(settings: Settings) -> Iterator[Browser]:
             except PlaywrightError:
                 pass
     finally:
-        playwright.stop()
+        try:
+            playwright.stop()
+        except PlaywrightError:
+            pass  # the driver is gone already (Ctrl-C reached it too)
 
 
 def run_batch(
@@ -346,7 +394,9 @@ def run_batch(
     settings.home.ensure()
     writer = SummaryWriter(summary, kept)
     lock = threading.Lock()
-    stop = threading.Event()
+    # Ctrl-C, which only the main thread hears: no account starts after it, and the runs under
+    # way stop at their next step (at once, when the browsers went with it).
+    interrupt = threading.Event()
 
     def record(result: AccountResult) -> None:
         writer.write(result)
@@ -356,38 +406,43 @@ def run_batch(
 
     failures: list[OkkoCancelError] = []
 
-    def worker() -> None:
-        while not stop.is_set() and not pending.empty():
-            try:
+    def worker(ended: threading.Event) -> None:
+        try:
+            lost = False
+            while not interrupt.is_set() and not pending.empty():
+                # A browser that crashed (or a server that went away) is started anew, unless
+                # Ctrl-C took it: SIGINT to the process group ends the browsers too.
+                if lost and interrupt.wait(VANISHED_BROWSER_WAIT_S):
+                    return
                 with _browser(settings) as browser:
-                    # A browser that crashed (or a server that went away) is started anew.
-                    while not stop.is_set() and browser.is_connected():
+                    while not interrupt.is_set() and browser.is_connected():
                         try:
                             account = pending.get_nowait()
                         except queue.Empty:
                             return
                         record(run_account(settings, command, account, browser=browser, dry_run=dry_run,
-                                           code_provider=code_provider))
-            except OkkoCancelError as error:
-                # No browser for this worker (it did not start, or the server refused it): the
-                # other workers take its share; if none has a browser, the accounts fail below.
-                failures.append(error)
-                return
+                                           code_provider=code_provider, interrupt=interrupt))
+                    lost = True
+        except OkkoCancelError as error:
+            # No browser for this worker (it did not start, or the server refused it): the
+            # other workers take its share; if none has a browser, the accounts fail below.
+            failures.append(error)
+        finally:
+            ended.set()
 
     started = time.perf_counter()
-    threads = [threading.Thread(target=worker, name=f"okko-batch-{n}", daemon=True)
-               for n in range(min(workers, todo))]  # none when --resume finds everything done
+    ends = [threading.Event() for _ in range(min(workers, todo))]  # none when --resume finds everything done
+    launched: list[threading.Event] = []
     try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            while thread.is_alive():
-                thread.join(timeout=0.5)
+        for n, ended in enumerate(ends):
+            threading.Thread(target=worker, args=(ended,), name=f"okko-batch-{n}", daemon=True).start()
+            launched.append(ended)
+        _wait_for(launched)
     except KeyboardInterrupt:
-        stop.set()  # each worker finishes the account it is on
-        for thread in threads:
-            thread.join()
-        raise
+        interrupt.set()
+        # A worker whose start Ctrl-C cut into sees `interrupt` and ends before it begins.
+        with _deaf_to_ctrl_c():
+            _wait_for(launched)
     else:
         # Left over only when no worker got a browser: each such account fails with why.
         while failures:
@@ -402,4 +457,42 @@ def run_batch(
         report.seconds = time.perf_counter() - started
     order = {a.login: n for n, a in enumerate(accounts)}
     report.results.sort(key=lambda r: order.get(r.account, len(order)))
+    if interrupt.is_set():
+        raise Interrupted(_interrupted_line(report, todo))
     return report
+
+
+def _wait_for(ends: Sequence[threading.Event]) -> None:
+    """Until every worker has ended. Not Thread.join: on Python 3.11, a KeyboardInterrupt in
+    join() can leave a live thread marked as ended, and then the process exits under a worker
+    still driving its browser (and crashes)."""
+    for ended in ends:
+        while not ended.wait(0.5):
+            pass
+
+
+@contextmanager
+def _deaf_to_ctrl_c() -> Iterator[None]:
+    """After the first Ctrl-C, more of them (people press it twice) change nothing: the workers'
+    runs stop at their next step (at once, where the browsers went with the first), and each
+    must be recorded before the batch ends; a step waits at most the settings' timeout.
+    Signals reach the main thread only, and only there can their handling change."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
+
+
+def _interrupted_line(report: BatchReport, todo: int) -> str:
+    """One line for a batch ended by Ctrl-C: how far it got, and where to read the rest."""
+    ran = [r for r in report.results if not r.skipped]
+    cut = [r.account for r in ran if r.outcome == INTERRUPTED]
+    line = f"interrupted: {len(ran) - len(cut)} of {todo} accounts had finished"
+    if cut:
+        line += f", {len(cut)} cut short ({', '.join(cut)}: what each did is in the summary)"
+    line += f", {todo - len(ran)} not started; summary: {report.summary}; `batch --resume` runs the rest"
+    return line

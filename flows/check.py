@@ -19,6 +19,7 @@ from automations.credentials import Credentials
 from automations.errors import FlowFailed
 from automations.evidence import masked_screenshot
 from automations.home import CHECKS, utc_stamp
+from automations.locks import account_lock
 from automations.pages import ProfilePage
 from automations.session import BrowserSession, SavedSession
 from automations.settings import Settings
@@ -140,8 +141,9 @@ def run_check(
     if traces is None or screenshots is None:
         checks = settings.home.folder(CHECKS, utc_stamp())
         traces, screenshots = traces or checks, screenshots or checks
-    saved = SavedSession(settings.home, credentials.login if credentials else None)
-    with BrowserSession(settings, saved.load()) as session:
+    login = credentials.login if credentials else None
+    saved = SavedSession(settings.home, login)
+    with account_lock(settings.home, login, on_wait=on_notice), BrowserSession(settings, saved.load()) as session:
         page = session.page
         steps = StepLog(on_step=on_step or (lambda record, done: None), url=lambda: page.url)
         try:

@@ -3,22 +3,26 @@ then the receipt (and a trace of the steps after the login, when asked)."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Error as PlaywrightError
 
 from automations.credentials import Credentials, RejectedLogin
 from automations.errors import FlowFailed, LoginRejected, OkkoCancelError, SessionExpired, SiteUnreachable
 from automations.evidence import write_receipt
 from automations.home import TRACES
+from automations.locks import account_lock
 from automations.pages import SettingsSection
 from automations.session import BrowserSession, SavedSession
 from automations.settings import Settings
 from automations.steps import StepLog, StepRecord
+from flows.interruption import CutShort, Progress, RunInterrupted, cut_short, deaf_to_ctrl_c, record_interruption
 from flows.login import CodeProvider, Person, ensure_signed_in, log_in, open_settings, sign_in
 from automations.models import ActionReport
 
@@ -56,16 +60,65 @@ def run_flow(
     browser: Browser | None = None,
     start_on: type[SettingsSection] | None = None,
     on_notice: OnNotice | None = None,
+    interrupt: threading.Event | None = None,
 ) -> RunResult[T]:
     """`browser`: run in a new context of this browser (a batch worker's) instead of a browser of its own.
     `start_on`: the section the flow opens first, where the run opens the settings (the flow's
-    first step then finds it shown); None opens them at their front door."""
-    saved = SavedSession(settings.home, credentials.login if credentials else None)
-    with BrowserSession(settings, saved.load(), browser=browser) as session:
-        page = session.page
-        steps = StepLog(on_step=on_step or (lambda record, done: None), url=lambda: page.url)
-        person = person_for(settings, on_notice)
-        fresh = sign_in_once(settings, page, steps, credentials, code_provider, start_on, person)
+    first step then finds it shown); None opens them at their front door.
+    `interrupt`: a batch's Ctrl-C, for a run in a worker thread, where KeyboardInterrupt never
+    arrives: once set, the run stops at its next step's start or end as if Ctrl-C had come there.
+
+    One run at a time per account (automations/locks.py). Ctrl-C during the run raises
+    RunInterrupted, after a receipt `<action>-interrupted` of what was done."""
+    login = credentials.login if credentials else None
+    try:
+        with account_lock(settings.home, login, on_wait=on_notice), ExitStack() as unwinding:
+            saved = SavedSession(settings.home, login)
+            with BrowserSession(settings, saved.load(), browser=browser) as session:
+                page = session.page
+                progress = Progress(on_step, interrupt)
+                steps = StepLog(on_step=progress, url=lambda: page.url)
+                try:
+                    return _signed_in_run(settings, action, flow, session, saved, steps, credentials=credentials,
+                                          code_provider=code_provider, keep_receipt=keep_receipt, start_on=start_on,
+                                          person=person_for(settings, on_notice), interrupt=interrupt)
+                except CutShort as cut:
+                    # A second Ctrl-C must not lose the receipt, nor end the browser's closing halfway.
+                    unwinding.enter_context(deaf_to_ctrl_c())
+                    raise record_interruption(settings, action, flow, login, page, steps, progress,
+                                              keep=keep_receipt and cut.in_flow) from None
+    except KeyboardInterrupt:
+        # Waiting for the lock or starting the browser: nothing has happened on the site.
+        raise RunInterrupted([], None, None) from None
+
+
+def _signed_in_run(
+    settings: Settings,
+    action: str,
+    flow: Callable[[Page, StepLog], T],
+    session: BrowserSession,
+    saved: SavedSession,
+    steps: StepLog,
+    *,
+    credentials: Credentials | None,
+    code_provider: CodeProvider | None,
+    keep_receipt: bool,
+    start_on: type[SettingsSection] | None,
+    person: Person | None,
+    interrupt: threading.Event | None,
+) -> RunResult[T]:
+    """One login at most, the flow, the receipt; Ctrl-C (or a batch's interrupt) becomes CutShort."""
+    page = session.page
+    try:
+        try:
+            fresh = sign_in_once(settings, page, steps, credentials, code_provider, start_on, person)
+        except OkkoCancelError:
+            if cut_short(interrupt, page):
+                raise CutShort(in_flow=False) from None
+            raise
+    except KeyboardInterrupt:
+        raise CutShort(in_flow=False) from None
+    try:
         if fresh:
             saved.save(session.context)
         trace_path: Path | None = None
@@ -85,15 +138,15 @@ def run_flow(
                 saved.save(session.context)
                 value = flow(page, steps)
         except (FlowFailed, SiteUnreachable) as error:
+            if cut_short(interrupt, page):
+                raise CutShort(in_flow=True) from None
             if keep_receipt:
                 write_receipt(settings.home, f"{action}-failed",
                               {"site": settings.base_url, "error": str(error), "steps": steps.to_list()}, page)
             raise
         finally:
             if settings.trace:
-                trace_path = settings.home.stamped(TRACES, action, ".zip")
-                session.context.tracing.stop(path=str(trace_path))
-                trace_path.chmod(0o600)
+                trace_path = _stop_trace(session.context, settings.home.stamped(TRACES, action, ".zip"))
         saved.save(session.context)
         receipt = None
         if keep_receipt and isinstance(value, ActionReport):
@@ -105,6 +158,19 @@ def run_flow(
                 page,
             )
         return RunResult(value, steps.records, fresh, receipt, trace_path)
+    except KeyboardInterrupt:
+        raise CutShort(in_flow=True) from None
+
+
+def _stop_trace(context: BrowserContext, path: Path) -> Path | None:
+    """The trace saved to `path`; None when the browser went away with it (Ctrl-C, a crash)."""
+    try:
+        context.tracing.stop(path=str(path))
+    except PlaywrightError:
+        path.unlink(missing_ok=True)
+        return None
+    path.chmod(0o600)
+    return path
 
 
 @contextmanager
@@ -180,7 +246,8 @@ def verify_login(
     and records a rejection, so that the next run does not try the same password again."""
     saved = SavedSession(settings.home, credentials.login)
     marker = RejectedLogin(settings.home)
-    with BrowserSession(settings, None, browser=browser) as session:
+    with (account_lock(settings.home, credentials.login, on_wait=on_notice),
+          BrowserSession(settings, None, browser=browser) as session):
         page = session.page
         steps = StepLog(on_step=on_step or (lambda record, done: None), url=lambda: page.url)
         if open_settings(page, steps):
@@ -194,4 +261,4 @@ def verify_login(
         return steps.records
 
 
-__all__ = ["OkkoCancelError", "RunResult", "run_flow", "verify_login"]
+__all__ = ["OkkoCancelError", "RunInterrupted", "RunResult", "run_flow", "verify_login"]
