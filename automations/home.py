@@ -23,6 +23,7 @@ SESSION_FILE = "session.json"
 CREDENTIALS_FILE = "credentials.json"
 REJECTED_FILE = "login-rejected.json"
 CONFIG_FILE = "config.toml"
+LOCATORS_FILE = "locators.toml"
 
 # Folders, each made private the first time something is written into it.
 RECEIPTS = "receipts"
@@ -69,6 +70,11 @@ class DataHome:
     @property
     def rejected_file(self) -> Path:
         return self.root / REJECTED_FILE
+
+    @property
+    def locators_file(self) -> Path:
+        """The user's additions to the built-in locators (automations/overrides.py)."""
+        return self.root / LOCATORS_FILE
 
     def ensure(self) -> Path:
         """The directory itself, private; one clear error when it cannot be written."""

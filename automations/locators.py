@@ -9,23 +9,38 @@ shows none fails at that step, naming every spelling it tried (`describe`).
 
 `Words` are texts the page objects read rather than click: a marker such as «Текущее
 устройство», or the words before a date. They are alternatives too.
+
+A user's `locators.toml` (automations/overrides.py) adds alternatives to a key or replaces it
+for the run: the tables are read through one override layer, set once per run
+(`use_overrides`), so every page object sees the same entries. A lookup remembers, per thread,
+where it last looked for each key (`last_scope`): when a step then cannot find its element,
+the proposal looks for candidates in that same place (automations/proposals.py).
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, cast
+from typing import Any, Literal, cast, get_args
 
 from playwright.sync_api import Locator, Page
 
-# Playwright's ARIA roles (the ones get_by_role accepts); a table naming another is a typo.
+# Playwright's ARIA roles: every one get_by_role accepts (a test holds it to Playwright's own
+# list), so that a table or a user's locators.toml naming another is refused as a typo.
 Role = Literal[
-    "alert", "article", "button", "cell", "checkbox", "dialog", "group", "heading", "link", "listitem",
-    "main", "menu", "menuitem", "navigation", "progressbar", "radio", "region", "row", "status", "tab",
-    "table", "textbox",
+    "alert", "alertdialog", "application", "article", "banner", "blockquote", "button", "caption", "cell",
+    "checkbox", "code", "columnheader", "combobox", "complementary", "contentinfo", "definition", "deletion",
+    "dialog", "directory", "document", "emphasis", "feed", "figure", "form", "generic", "grid", "gridcell", "group",
+    "heading", "img", "insertion", "link", "list", "listbox", "listitem", "log", "main", "marquee", "math", "menu",
+    "menubar", "menuitem", "menuitemcheckbox", "menuitemradio", "meter", "navigation", "none", "note", "option",
+    "paragraph", "presentation", "progressbar", "radio", "radiogroup", "region", "row", "rowgroup", "rowheader",
+    "scrollbar", "search", "searchbox", "separator", "slider", "spinbutton", "status", "strong", "subscript",
+    "superscript", "switch", "tab", "table", "tablist", "tabpanel", "term", "textbox", "time", "timer", "toolbar",
+    "tooltip", "tree", "treegrid", "treeitem",
 ]
+ROLES: tuple[str, ...] = get_args(Role)
 Scope = Page | Locator
 Name = str | re.Pattern[str]
 
@@ -42,6 +57,8 @@ class Find:
     texts: tuple[str, ...] = ()
     level: int | None = None
     exact: bool = True
+    # More alternatives under another role: a user's names for a button that became a link.
+    also: tuple[Find, ...] = ()
 
     def __call__(self, scope: Scope) -> Locator:
         """A locator matching any of the alternatives inside `scope`."""
@@ -72,6 +89,8 @@ class Find:
             yield scope.get_by_placeholder(placeholder, exact=self.exact)
         for text in self.texts:
             yield scope.get_by_text(text, exact=self.exact)
+        for more in self.also:
+            yield from more._alternatives(scope)
 
     def name_pattern(self) -> re.Pattern[str]:
         """Every name as one pattern: an exact text whole (surrounding space aside, as
@@ -89,6 +108,7 @@ class Find:
         parts += [f"test-id {t}" for t in self.test_ids]
         parts += [f"the field «{label}»" for label in self.labels + self.placeholders]
         parts += [f"the text «{t}»" for t in self.texts]
+        parts += [more.describe() for more in self.also]
         return ", or ".join(parts)
 
 
@@ -119,16 +139,21 @@ class Words:
         return any(t in text for t in self.texts)
 
 
-class LocatorTable(Mapping[str, Find | Words]):
-    """A page object's table: its area (`payments`) and its named entries."""
+Entry = Find | Words
 
-    def __init__(self, area: str, entries: Mapping[str, Find | Words]) -> None:
+
+class LocatorTable(Mapping[str, Entry]):
+    """A page object's table: its area (`payments`) and its named entries, as the run's
+    overrides (a user's locators.toml) have them; `builtin` is the code's own."""
+
+    def __init__(self, area: str, entries: Mapping[str, Entry]) -> None:
         self.area = area
         self._entries = dict(entries)
         TABLES[area] = self
 
-    def __getitem__(self, key: str) -> Find | Words:
-        return self._entries[key]
+    def __getitem__(self, key: str) -> Entry:
+        entry = self._entries[key]
+        return _overrides.get(f"{self.area}.{key}", entry)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._entries)
@@ -136,15 +161,77 @@ class LocatorTable(Mapping[str, Find | Words]):
     def __len__(self) -> int:
         return len(self._entries)
 
+    def builtin(self, key: str) -> Entry:
+        return self._entries[key]
+
     def find(self, key: str) -> Find:
-        return cast(Find, self._entries[key])
+        return cast(Find, self[key])
 
     def words(self, key: str) -> Words:
-        return cast(Words, self._entries[key])
+        return cast(Words, self[key])
 
     def locate(self, key: str, scope: Scope) -> Locator:
-        return self.find(key)(scope)
+        locator = self.find(key)(scope)
+        _remember(f"{self.area}.{key}", scope)
+        return locator
 
 
 # Every page object's table, by area (`payments`), so that all of them can be listed or extended in one place.
 TABLES: dict[str, LocatorTable] = {}
+
+# The run's entries from a user's locators.toml, by `area.key`: one mapping for the whole
+# process (a batch's workers share the run's file), replaced whole, never changed in place.
+_overrides: dict[str, Entry] = {}
+# Per thread (a batch worker has its own page): where each key was last looked for.
+_lookups = threading.local()
+
+
+def use_overrides(entries: Mapping[str, Entry]) -> None:
+    """The entries every table gives instead of its own from now on (`{}`: the code's own)."""
+    global _overrides
+    unknown = [key for key in entries if key not in all_keys()]
+    if unknown:
+        raise KeyError(f"no locator key {unknown[0]}")
+    _overrides = dict(entries)
+
+
+def overridden() -> Mapping[str, Entry]:
+    return _overrides
+
+
+def all_keys() -> list[str]:
+    """Every `area.key`, in the tables' order."""
+    return [f"{area}.{key}" for area, table in TABLES.items() for key in table]
+
+
+def entry(full_key: str) -> Entry:
+    """The entry of `area.key` as the run has it."""
+    area, _, key = full_key.partition(".")
+    return TABLES[area][key]
+
+
+def builtin_entry(full_key: str) -> Entry:
+    area, _, key = full_key.partition(".")
+    return TABLES[area].builtin(key)
+
+
+def _remember(full_key: str, scope: Scope) -> None:
+    scopes: dict[str, Scope] = _lookups.__dict__.setdefault("scopes", {})
+    scopes.pop(full_key, None)  # the newest lookup last
+    scopes[full_key] = scope
+
+
+def last_scope(full_key: str) -> Scope | None:
+    """Where this thread last looked for `area.key` (a card's tile, a dialog, the page)."""
+    scopes: dict[str, Scope] = _lookups.__dict__.get("scopes", {})
+    return scopes.get(full_key)
+
+
+def recent_keys() -> list[str]:
+    """The keys this thread looked for, the newest last."""
+    return list(_lookups.__dict__.get("scopes", {}))
+
+
+def forget_lookups() -> None:
+    """Drops this thread's remembered scopes (they hold its pages until the next lookup)."""
+    _lookups.__dict__.pop("scopes", None)

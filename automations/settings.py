@@ -32,6 +32,7 @@ OPTIONS = {
     "base_url": "--base-url", "data_dir": "--data-dir", "headless": "--headed", "slow_mo_ms": "--slow-mo",
     "timeout_s": "--timeout", "trace": "--trace", "browser_path": "--browser-path", "connect": "--connect",
     "code_command": "--code-command", "refund_window_days": "--window-days", "lang": "--lang",
+    "locators": "--locators",
 }
 
 
@@ -61,6 +62,8 @@ class Settings(BaseSettings):
     slow_mo_ms: int = Field(0, ge=0, le=10_000, description="Slow every browser action down, to watch it.")
     trace: bool = Field(False, description="Record a Playwright trace of the steps after login.")
     code_command: str | None = Field(None, description="A command that prints the e-mailed login code.")
+    locators: Path | None = Field(None, description="A locators.toml that adds to the built-in locators or "
+                                  "replaces them (default: locators.toml in the data directory).")
     lang: Lang | None = Field(None, description="The output's language: ru or en (default: Russian unless the "
                               "locale says otherwise).")
     person_wait_s: float = Field(300.0, gt=0, le=3600, description="With a window (--headed): how long to wait "
@@ -84,7 +87,7 @@ class Settings(BaseSettings):
             raise ValueError("must be an http(s) URL such as https://okko.tv")
         return value.strip().rstrip("/")
 
-    @field_validator("data_dir", "browser_path", "smtp_ca_file")
+    @field_validator("data_dir", "browser_path", "smtp_ca_file", "locators")
     @classmethod
     def _expand_user(cls, value: Path | None) -> Path | None:
         return value.expanduser() if value is not None else None

@@ -14,6 +14,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from automations.errors import FlowFailed, OkkoCancelError, SiteUnreachable
+from automations.proposals import proposal_for
 from automations.wording import in_words
 
 Outcome = Literal["ok", "failed", "skipped"]
@@ -43,6 +44,7 @@ class StepRecord:
     group: str = ""
     screenshot: str = ""
     trace: str = ""
+    proposal: dict[str, Any] | None = None  # locators.toml lines for a missing element (automations/proposals.py)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -71,6 +73,7 @@ class StepLog:
         try:
             yield record
         except PlaywrightTimeoutError as error:
+            record.proposal = proposal_for(element_of(error))  # before _fail, so that on_step shows it
             self._fail(record, started, element_of(error), "the element did not appear in time")
             raise FlowFailed(name, record.element, f"not found at {record.url}") from None
         except PlaywrightError as error:

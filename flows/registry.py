@@ -77,6 +77,7 @@ COMMANDS: dict[str, Command] = {command.name: command for command in (
     Command("demo", browser=True, flow="flows.cancel:cancel_then_read_state", starts_on="SubscriptionsPage",
             changes=True, receipt=True),
     Command("mock-site", browser=False),
+    Command("locators", browser=False),
 )}
 
 BROWSER_COMMANDS = frozenset(name for name, command in COMMANDS.items() if command.browser)
