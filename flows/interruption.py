@@ -23,15 +23,26 @@ from playwright.sync_api import Page
 
 from automations.errors import Interrupted
 from automations.evidence import write_receipt
+from automations.i18n import N_, _
 from automations.settings import Settings
 from automations.steps import StepLog, StepRecord
 
 OnStep = Callable[[StepRecord, bool], None]
 
-# Step names that say a change on the site (the flows' verbs: «Отвязать Visa •••• 4242»,
-# «Отключить автопродление «Оптимум»», «Выйти на всех устройствах», «Отправить письмо …»);
-# the others open, read or check. What an interrupted run reports as done.
-CHANGE_STEP = re.compile(r"(Отвязать|Отключить|Выйти|Отправить)\b")
+# The names the flows give the steps that change the account (the others open, read, check
+# or log in), as the flows write them: what an interrupted run reports as done. A step is
+# recognised in the run's language and in the flows' English; a new changing step goes here.
+CHANGE_STEPS = (
+    N_("Turn auto-renew off for «{subscription}»"),
+    N_("Unbind {card}"),
+    N_("Sign out on every device"),
+    N_("Unlink the other devices"),
+    N_("Unlink «{device}»"),
+    N_("Send the letter to {address}"),
+)
+# Before the flows named their steps through the catalog they named them in Russian: a run
+# of that code is still read right.
+RUSSIAN_CHANGE_STEP = re.compile(r"(Отвязать|Отключить|Выйти|Отправить)\b")
 # An interrupted run's screenshot, when the page still answers: short, since a page in the
 # middle of loading never settles for one, and a person who pressed Ctrl-C is waiting.
 INTERRUPTED_SCREENSHOT_MS = 2_000
@@ -39,6 +50,17 @@ INTERRUPTED_SCREENSHOT_MS = 2_000
 # took it (SIGINT reaches the browser as soon as this process, and the main thread hears it
 # a moment later): a Ctrl-C is an interruption, a crash is a failure.
 VANISHED_BROWSER_WAIT_S = 2.0
+
+
+def is_change_step(name: str) -> bool:
+    """Whether a step of this name changes the account (see CHANGE_STEPS)."""
+    return RUSSIAN_CHANGE_STEP.match(name) is not None or any(
+        _template(text).fullmatch(name) for msgid in CHANGE_STEPS for text in {msgid, _(msgid)})
+
+
+def _template(text: str) -> re.Pattern[str]:
+    """A step's name with its placeholders ({card}) as a pattern that any value fills."""
+    return re.compile(".+".join(re.escape(part) for part in re.split(r"\{\w+\}", text)))
 
 
 class RunInterrupted(Interrupted):
@@ -106,11 +128,11 @@ class Progress:
         short (begun, not ended well), if any; none for a dry run, which changes nothing."""
         if not changes:
             return [], None
-        done = [r.name for r in records if r.outcome == "ok" and id(r) in self.ended and CHANGE_STEP.match(r.name)]
+        done = [r.name for r in records if r.outcome == "ok" and id(r) in self.ended and is_change_step(r.name)]
         # The last step begun; an earlier failure (a session that ended, then a fresh login) is history.
         last = next((r for r in reversed(records) if r.outcome != "skipped"), None)
         cut = last is not None and (last.outcome == "failed" or id(last) not in self.ended)
-        return done, last.name if cut and last is not None and CHANGE_STEP.match(last.name) else None
+        return done, last.name if cut and last is not None and is_change_step(last.name) else None
 
 
 def record_interruption(
