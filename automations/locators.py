@@ -230,8 +230,3 @@ def last_scope(full_key: str) -> Scope | None:
 def recent_keys() -> list[str]:
     """The keys this thread looked for, the newest last."""
     return list(_lookups.__dict__.get("scopes", {}))
-
-
-def forget_lookups() -> None:
-    """Drops this thread's remembered scopes (they hold its pages until the next lookup)."""
-    _lookups.__dict__.pop("scopes", None)

@@ -3,7 +3,7 @@ ones, under the element's key (`area.key`, as `okko-cancel locators` lists them)
 touching code. When the site renames a button, one line here makes the tool find it again:
 
     [payments.unbind_button]      # the key
-    names = ["Удалить карту"]     # added to the built-in alternatives
+    names = ["Убрать карту"]      # added to the built-in alternatives
     # test_ids = [...], labels = [...], placeholders = [...], texts = [...], role = "button"
     # replace = true              # use only these, not the built-in ones
 

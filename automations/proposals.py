@@ -5,7 +5,7 @@ it is never applied by itself: a person reads it, and adds the lines if they are
 
     Proposed fix (add to /home/me/.local/share/okko-cancel/locators.toml, never applied by itself):
     [payments.unbind_button]
-    names = ["Удалить карту"]
+    names = ["Убрать карту"]
 
 The key comes from the locator Playwright was waiting for (its error message writes it out):
 each key's alternatives, as Playwright writes them, are looked for in it, and the one that
