@@ -23,9 +23,10 @@ from typing import Any
 import click
 
 from automations.check_reports import write_html, write_junit
-from automations.command_line import (CommandFailed, Invocation, change_options, common_options, exits_by_contract,
-                                      given_before_the_command, invocation, print_document, print_json,
-                                      lang_from_environment, refuse_common_options, stderr, stdout)
+from automations.command_line import (CommandFailed, Invocation, change_options, common_options,
+                                      common_options_connecting_to_many, exits_by_contract, given_before_the_command,
+                                      invocation, print_document, print_json, lang_from_environment,
+                                      refuse_common_options, stderr, stdout)
 from automations.guides import ROUTES, guide_lines, index_lines, store_guide_command, store_pointer
 from automations.guides import guide as guide_document
 from automations.home import BATCH
@@ -359,22 +360,27 @@ def deletion_request(yes: bool, dry_run: bool, sber_id: str | None, reason: str,
 @cli.command()
 @click.argument("accounts_csv", metavar="ACCOUNTS.csv", type=click.Path(path_type=Path, dir_okay=False))
 @click.argument("command", type=click.Choice(BATCH_COMMANDS))
-@common_options
+@common_options_connecting_to_many
 @change_options
 @click.option("--workers", default=4, show_default=True, type=click.IntRange(1, 32),
-              help="How many accounts run at once (each worker has a browser of its own).")
+              help="How many accounts run at once, in all (each worker has a browser of its own; with several "
+              "--connect, the workers go to the servers in turn).")
 @click.option("--resume", is_flag=True, help="Skip the accounts that the summary already lists as done or already done.")
 @click.option("--summary", "summary_path", type=click.Path(path_type=Path, dir_okay=False),
               help="The summary CSV (default: <data dir>/batch/<ACCOUNTS>-<COMMAND>.csv).")
 @exits_by_contract
 def batch(accounts_csv: Path, command: str, yes: bool, dry_run: bool, workers: int, resume: bool,
-          summary_path: Path | None, **options: Any) -> None:
+          summary_path: Path | None, connect: tuple[str, ...], **options: Any) -> None:
     """Run COMMAND for every account in ACCOUNTS.csv (columns login,password), WORKERS at a
     time, each account in a browser context of its own. One account's failure never stops
     the others. Each account keeps its session and receipts in <data dir>/accounts/<login>/;
     the summary CSV has a row per account (account, command, outcome, exit code, seconds,
-    receipt, error). Passwords are never printed or written. Exit 0 when every account
+    receipt, error, server). Passwords are never printed or written. Exit 0 when every account
     succeeded, else the largest exit code among them.
+
+    --connect, repeated, spreads the workers over several browser servers in turn; an
+    account whose server goes away under it is run once more on another (its flow reads the
+    state first, so nothing is done twice).
 
     \b
     Example:
@@ -382,9 +388,11 @@ def batch(accounts_csv: Path, command: str, yes: bool, dry_run: bool, workers: i
       okko-cancel batch accounts.csv cancel --yes --workers 8
       okko-cancel batch accounts.csv cancel --yes --resume
       okko-cancel batch accounts.csv cancel --yes --connect ws://grid.example:3000/
+      okko-cancel batch accounts.csv cancel --yes --workers 8 --connect ws://a:3000/ --connect ws://b:3000/
     """
     from flows.batch import read_accounts, run_batch
 
+    # Several --connect after the command; none: the one before it, or OKKO_CONNECT.
     run = invocation(options)
     settings = run.settings
     # Where the site logs in by a code (a code command gives it), a row needs no password.
@@ -397,7 +405,7 @@ def batch(accounts_csv: Path, command: str, yes: bool, dry_run: bool, workers: i
     report = run_batch(
         settings, command, accounts, summary=summary, workers=workers, resume=resume, dry_run=dry_run and changes,
         code_provider=code_provider(settings) if settings.code_command else None,
-        on_result=AccountPrinter(stderr, quiet=run.as_json),
+        on_result=AccountPrinter(stderr, quiet=run.as_json), servers=connect,
     )
     failed = [r for r in report.results if r.exit_code != 0]
     print_document(report.to_dict(), run.as_json, batch_lines)

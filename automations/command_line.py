@@ -74,6 +74,13 @@ def exits_by_contract(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+CONNECT = click.option("--connect", help="ws:// URL of a remote Playwright browser server to run on.")
+# batch's own --connect, in place of the common one: several servers, its workers over them.
+REPEATABLE_CONNECT = click.option(
+    "--connect", multiple=True, metavar="WS_URL",
+    help="ws:// URL of a Playwright browser server to run on; repeat it for several: the workers go to them in turn, "
+    "and an account whose server goes away is run once more on another (OKKO_CONNECT: one).")
+
 # The options every site command takes, before or after the command's name; each may also
 # come from OKKO_* settings. A flag's default is None, so that "not given" is told apart
 # from "given" where both places meet (`okko-cancel --json status -v`).
@@ -85,7 +92,7 @@ COMMON_OPTIONS = [
     click.option("--timeout", "timeout_s", type=float, help="Seconds to wait for the site at each step (OKKO_TIMEOUT_S)."),
     click.option("--trace", is_flag=True, default=None, help="Save a Playwright trace of the steps after login."),
     click.option("--browser-path", type=click.Path(path_type=Path), help="Chrome/Chromium to use (OKKO_BROWSER_PATH)."),
-    click.option("--connect", help="ws:// URL of a remote Playwright browser server to run on."),
+    CONNECT,
     click.option("--code-command", help="A command that prints the login code the site sent by e-mail or SMS; "
                  "it finds the login in OKKO_CODE_FOR (OKKO_CODE_COMMAND)."),
     click.option("--locators", type=click.Path(path_type=Path, dir_okay=False),
@@ -102,6 +109,14 @@ COMMON_OPTIONS = [
 def common_options(command: F) -> F:
     for option in reversed(COMMON_OPTIONS):
         command = option(command)
+    return command
+
+
+def common_options_connecting_to_many(command: F) -> F:
+    """The common options with a repeatable --connect (batch's): a tuple of URLs, empty when
+    none is given after the command."""
+    for option in reversed(COMMON_OPTIONS):
+        command = (REPEATABLE_CONNECT if option is CONNECT else option)(command)
     return command
 
 

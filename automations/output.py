@@ -89,9 +89,16 @@ def outcome_words(outcome: str) -> str:
 
 def batch_lines(report: dict[str, Any]) -> list[str]:
     counts = ", ".join(f"{n} {outcome_words(outcome)}" for outcome, n in sorted(report["counts"].items()))
-    return [_("{accounts} accounts in {seconds:.1f} s ({workers} workers): {counts}.").format(
-                accounts=len(report["accounts"]), seconds=report["seconds"], workers=report["workers"], counts=counts),
-            _("Summary: {path}").format(path=report["summary"])]
+    lines = [_("{accounts} accounts in {seconds:.1f} s ({workers} workers): {counts}.").format(
+                 accounts=len(report["accounts"]), seconds=report["seconds"], workers=report["workers"], counts=counts)]
+    servers = [server for server in report.get("servers", []) if server != "local"]
+    if servers:
+        lines.append(_("Browser servers: {servers}.").format(servers=", ".join(servers)))
+    retried = [a for a in report["accounts"] if a.get("retried_from")]
+    if retried:
+        lines.append(_("Run again on another browser after theirs went away: {accounts}.").format(
+            accounts=", ".join(f"{a['account']} ({a['retried_from']} → {a['server']})" for a in retried)))
+    return [*lines, _("Summary: {path}").format(path=report["summary"])]
 
 
 def state_tables(state: AccountState) -> list[Table]:

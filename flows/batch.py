@@ -10,11 +10,21 @@ the browser), which a browser more per worker does not change — it costs memor
 browser server (`--connect`) each worker's connection gets its own browser, which is how a
 batch spreads over a grid.
 
+Several servers (`--connect` repeated): the workers, `workers` in all, go to them in turn
+(worker n to server n mod the servers). When a worker's browser goes away under an account
+(its server died, the connection closed, the browser crashed), the account goes back into
+the queue and is run once more, on another server where there is one with a browser; the
+worker connects anew, and ends when its server cannot be reached, leaving its share to the
+others. Running an account again never does a change twice: its flow reads the state first,
+and what is already done is "already_done". The summary names the server each account ran
+on (`server`: its address without the query, which may hold a token; `local` for a browser
+launched here).
+
 Each account runs through `run_flow` with a data directory of its own,
 `<data dir>/accounts/<account>/` (its saved session and `receipts/`), so a second batch
 reuses the sessions, and a rejected login stays that account's business. One account's
 failure never stops the others: it becomes that account's exit code in the summary CSV
-(account, command, outcome, exit code, seconds, receipt, error), written a row at a time so
+(account, command, outcome, exit code, seconds, receipt, error, server), written a row at a time so
 that `--resume` can pick up after an interruption. Passwords are never printed or written.
 """
 
@@ -23,16 +33,17 @@ from __future__ import annotations
 import csv
 import io
 import os
-import queue
 import signal
 import threading
 import time
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser
 from playwright.sync_api import Error as PlaywrightError
@@ -43,6 +54,7 @@ from automations.driver import start_playwright
 from automations.errors import ConfigurationError, Interrupted, LoginRejected, OkkoCancelError
 from automations.evidence import write_receipt
 from automations.home import account_slug
+from automations.i18n import _
 from automations.models import AccountState
 from automations.session import start_browser
 from automations.settings import Settings
@@ -53,12 +65,13 @@ from flows.registry import BATCH_COMMANDS, COMMANDS
 from automations.models import ActionReport
 from flows.runner import run_flow
 
-SUMMARY_COLUMNS = ("account", "command", "outcome", "exit_code", "seconds", "receipt", "error")
+SUMMARY_COLUMNS = ("account", "command", "outcome", "exit_code", "seconds", "receipt", "error", "server")
 # What a summary row may say for an account that `--resume` leaves alone; an "interrupted"
 # one (Ctrl-C) is run again.
 FINISHED = {"done", "already_done", "ok"}
 INTERRUPTED = "interrupted"
 MAX_WORKERS = 32
+LOCAL = "local"  # the summary's server for a browser launched on this machine
 
 @dataclass(frozen=True)
 class Account:
@@ -80,16 +93,18 @@ class AccountResult:
     receipt: str = ""
     error: str = ""
     skipped: bool = False
+    server: str = ""  # where it ran: a server's address (server_label) or LOCAL
+    retried_from: str = ""  # the server whose loss sent it back to the queue, if one did
 
     def row(self) -> dict[str, str]:
         return {"account": self.account, "command": self.command, "outcome": self.outcome,
                 "exit_code": str(self.exit_code), "seconds": f"{self.seconds:.2f}", "receipt": self.receipt,
-                "error": self.error}
+                "error": self.error, "server": self.server}
 
     def to_dict(self) -> dict[str, Any]:
         return {"account": self.account, "command": self.command, "outcome": self.outcome, "exit_code": self.exit_code,
                 "seconds": round(self.seconds, 2), "receipt": self.receipt or None, "error": self.error or None,
-                "skipped": self.skipped}
+                "skipped": self.skipped, "server": self.server or None, "retried_from": self.retried_from or None}
 
 
 @dataclass
@@ -99,6 +114,7 @@ class BatchReport:
     workers: int
     seconds: float = 0.0
     results: list[AccountResult] = field(default_factory=list)
+    servers: list[str] = field(default_factory=list)  # server_label of each, in the order given
 
     @property
     def exit_code(self) -> int:
@@ -114,8 +130,8 @@ class BatchReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {"command": self.command, "summary": str(self.summary), "workers": self.workers,
-                "seconds": round(self.seconds, 2), "exit_code": self.exit_code, "counts": self.counts(),
-                "accounts": [r.to_dict() for r in self.results]}
+                "servers": self.servers, "seconds": round(self.seconds, 2), "exit_code": self.exit_code,
+                "counts": self.counts(), "accounts": [r.to_dict() for r in self.results]}
 
 
 # An accounts file's limits: far beyond any real list, and small enough that a wrong file
@@ -285,7 +301,20 @@ def _ctrl_c_took_it(interrupt: threading.Event | None, browser: Browser | None) 
         return False
     if interrupt.is_set():
         return True
-    return browser is not None and not browser.is_connected() and interrupt.wait(VANISHED_BROWSER_WAIT_S)
+    return browser is not None and not _answers(browser) and interrupt.wait(VANISHED_BROWSER_WAIT_S)
+
+
+def _answers(browser: Browser) -> bool:
+    """Whether the browser is still there. Not is_connected() alone: a remote server's
+    connection that closed is seen there only once Playwright has read the close, which a
+    sync caller whose call failed on it may not have let it do yet."""
+    if not browser.is_connected():
+        return False
+    try:
+        browser.new_context().close()
+    except PlaywrightError:
+        return False
+    return True
 
 
 def _run_account(
@@ -360,6 +389,101 @@ def _browser(settings: Settings) -> Iterator[Browser]:
             pass  # the driver is gone already (Ctrl-C reached it too)
 
 
+def server_label(server: str | None) -> str:
+    """A browser server as the summary and the messages name it: its address without the
+    query and any user name (either may hold a token); LOCAL for a browser launched here."""
+    if not server:
+        return LOCAL
+    parts = urlsplit(server)
+    host = parts.hostname or ""
+    host = f"[{host}]" if ":" in host else host
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{host}{port}{parts.path}"
+
+
+def check_servers(servers: Sequence[str]) -> None:
+    """Every --connect a ws:// or wss:// URL, given once, before any browser starts."""
+    for server in servers:
+        if urlsplit(server).scheme not in ("ws", "wss"):
+            raise ConfigurationError(_("bad --connect {server}: must be a ws:// or wss:// URL of a Playwright browser "
+                                       "server").format(server=server_label(server) if "://" in server else "…"))
+    repeated = [label for label, n in Counter(server_label(s) for s in servers).items() if n > 1]
+    if repeated:
+        raise ConfigurationError(_("--connect {server} is given twice: name each browser server once (--workers says "
+                                   "how many run at once)").format(server=repeated[0]))
+
+
+@dataclass
+class _Lost:
+    """An account whose browser went away under it, with what it ended with there."""
+
+    account: Account
+    server: str
+    result: AccountResult
+
+
+class _Work:
+    """The accounts still to run: those of the CSV in its order, and those whose browser went
+    away under them (`lose`), each to be run once more on another server while one has a
+    browser (on the same one when it is the only one: a crashed browser, or a single server)."""
+
+    def __init__(self, accounts: Sequence[Account]) -> None:
+        self._lock = threading.Lock()
+        self._fresh: deque[Account] = deque(accounts)
+        self._lost: list[_Lost] = []
+        self._browsers: Counter[str] = Counter()  # workers with a browser, by server
+
+    def take(self, server: str) -> tuple[Account, _Lost | None] | None:
+        """The next account for a worker on `server`; None when none is left for it."""
+        with self._lock:
+            elsewhere = any(n for other, n in self._browsers.items() if other != server)
+            for at, lost in enumerate(self._lost):
+                if lost.server != server or not elsewhere:
+                    del self._lost[at]
+                    return lost.account, lost
+            return (self._fresh.popleft(), None) if self._fresh else None
+
+    def lose(self, lost: _Lost) -> None:
+        with self._lock:
+            self._lost.append(lost)
+
+    def any_left(self) -> bool:
+        with self._lock:
+            return bool(self._fresh or self._lost)
+
+    def fresh_left(self) -> list[Account]:
+        """The accounts of the CSV no worker took (once every worker has ended)."""
+        with self._lock:
+            fresh = list(self._fresh)
+            self._fresh.clear()
+            return fresh
+
+    def lost_left(self) -> list[_Lost]:
+        """The accounts sent back that no worker took again (once every worker has ended)."""
+        with self._lock:
+            lost = list(self._lost)
+            self._lost.clear()
+            return lost
+
+    @contextmanager
+    def browser_on(self, server: str) -> Iterator[None]:
+        """Meanwhile a worker has a browser on `server`."""
+        with self._lock:
+            self._browsers[server] += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._browsers[server] -= 1
+
+
+def _browser_went_away(result: AccountResult, browser: Browser, interrupt: threading.Event) -> bool:
+    """Whether an account failed because its browser (or the server's connection) went away,
+    not by anything of its own: then it is run again, where Ctrl-C has not ended the batch."""
+    return (result.exit_code != 0 and result.outcome != INTERRUPTED and not interrupt.is_set()
+            and not _answers(browser))
+
+
 def run_batch(
     settings: Settings,
     command: str,
@@ -371,24 +495,30 @@ def run_batch(
     dry_run: bool = False,
     code_provider: CodeProvider | None = None,
     on_result: Callable[[AccountResult], None] = lambda result: None,
+    servers: Sequence[str] = (),
 ) -> BatchReport:
-    """Runs `command` for every account, `workers` at a time; see the module's docstring."""
+    """Runs `command` for every account, `workers` at a time in all; see the module's
+    docstring. `servers`: the browser servers (`--connect`, repeatable) the workers go to in
+    turn; none: the settings' one (OKKO_CONNECT), or a browser launched here."""
     if command not in BATCH_COMMANDS:
         raise ConfigurationError(f"batch runs one of {', '.join(BATCH_COMMANDS)}, not {command!r}")
     if not 1 <= workers <= MAX_WORKERS:
         raise ConfigurationError(f"--workers must be between 1 and {MAX_WORKERS}")
+    check_servers(servers)
+    places: list[str | None] = list(servers) or [settings.connect]
+    if workers < len(places):
+        raise ConfigurationError(_("--workers {workers} is fewer than the {servers} browser servers of --connect: "
+                                   "give at least one worker for each").format(workers=workers, servers=len(places)))
     previous = read_summary(summary) if resume else {}
     finished = {login: row for login, row in previous.items()
                 if row.get("command") == command and row.get("outcome") in FINISHED}
-    report = BatchReport(command, summary, workers)
-    pending: queue.SimpleQueue[Account] = queue.SimpleQueue()
+    report = BatchReport(command, summary, workers, servers=[server_label(place) for place in places])
     for account in accounts:
         if account.login in finished:
             row = finished[account.login]
             report.results.append(AccountResult(account.login, command, row["outcome"], 0, 0.0,
-                                                row.get("receipt", ""), skipped=True))
-        else:
-            pending.put(account)
+                                                row.get("receipt", ""), skipped=True, server=row.get("server") or ""))
+    work = _Work([account for account in accounts if account.login not in finished])
     kept = [finished[a.login] for a in accounts if a.login in finished]
     todo = len(accounts) - len(kept)
     settings.home.ensure()
@@ -406,22 +536,36 @@ def run_batch(
 
     failures: list[OkkoCancelError] = []
 
-    def worker(ended: threading.Event) -> None:
+    def worker(ended: threading.Event, place: str | None) -> None:
+        # Its own settings: the server it connects to (the rest as the batch's).
+        worker_settings = settings if place == settings.connect else settings.model_copy(update={"connect": place})
+        label = server_label(place)
         try:
             lost = False
-            while not interrupt.is_set() and not pending.empty():
+            while not interrupt.is_set() and work.any_left():
                 # A browser that crashed (or a server that went away) is started anew, unless
-                # Ctrl-C took it: SIGINT to the process group ends the browsers too.
+                # Ctrl-C took it: SIGINT to the process group ends the browsers too. A server
+                # that cannot be reached any more ends the worker (below).
                 if lost and interrupt.wait(VANISHED_BROWSER_WAIT_S):
                     return
-                with _browser(settings) as browser:
+                with _browser(worker_settings) as browser, work.browser_on(label):
                     while not interrupt.is_set() and browser.is_connected():
-                        try:
-                            account = pending.get_nowait()
-                        except queue.Empty:
+                        taken = work.take(label)
+                        if taken is None:
                             return
-                        record(run_account(settings, command, account, browser=browser, dry_run=dry_run,
-                                           code_provider=code_provider, interrupt=interrupt))
+                        account, earlier = taken
+                        result = run_account(worker_settings, command, account, browser=browser, dry_run=dry_run,
+                                             code_provider=code_provider, interrupt=interrupt)
+                        result.server = label
+                        result.retried_from = earlier.server if earlier else ""
+                        if not _browser_went_away(result, browser, interrupt):
+                            record(result)
+                            continue
+                        if earlier is None:
+                            work.lose(_Lost(account, label, result))  # once more, on another server
+                        else:
+                            record(result)  # lost twice: it stays failed
+                        break  # this browser is gone: a new one, or the worker ends
                     lost = True
         except OkkoCancelError as error:
             # No browser for this worker (it did not start, or the server refused it): the
@@ -435,7 +579,9 @@ def run_batch(
     launched: list[threading.Event] = []
     try:
         for n, ended in enumerate(ends):
-            threading.Thread(target=worker, args=(ended,), name=f"okko-batch-{n}", daemon=True).start()
+            # In turn over the servers: worker n on server n mod their number.
+            threading.Thread(target=worker, args=(ended, places[n % len(places)]), name=f"okko-batch-{n}",
+                             daemon=True).start()
             launched.append(ended)
         _wait_for(launched)
     except KeyboardInterrupt:
@@ -445,14 +591,16 @@ def run_batch(
             _wait_for(launched)
     else:
         # Left over only when no worker got a browser: each such account fails with why.
-        while failures:
-            try:
-                account = pending.get_nowait()
-            except queue.Empty:
-                break
+        for account in work.fresh_left() if failures else []:
             record(AccountResult(account.login, command, "failed", failures[0].exit_code, 0.0,
                                  error=_one_line(str(failures[0]), account)))
     finally:
+        # An account whose browser went away, and that no worker was left to run again: what
+        # it ended with there (also after Ctrl-C: it had begun).
+        for lost in work.lost_left():
+            lost.result.error = _("{error} (its browser went away, and none was left to run it again)").format(
+                error=lost.result.error)
+            record(lost.result)
         writer.close()
         report.seconds = time.perf_counter() - started
     order = {a.login: n for n, a in enumerate(accounts)}
