@@ -324,6 +324,54 @@ def refund_check(**options: Any) -> None:
     print_document(result.value.to_dict(), run.as_json, refund_lines)
 
 
+@cli.command()
+@common_options
+@exits_by_contract
+def watch(**options: Any) -> None:
+    """Does the account stay cancelled? Reads the subscriptions, the cards and the payment
+    history from the site and compares them with the receipts of past disable-auto-renew,
+    unbind-card and cancel runs: a payment after auto-renew was turned off or the card
+    unbound, auto-renew on again, a card bound again. Exit 0 when nothing is wrong; exit 6
+    when something is, a line per finding and an evidence pack in <data dir>/evidence/
+    (the receipt, the payment, the payment history now, the refund verdict, what to say on
+    the hotline). Changes nothing.
+
+    \b
+    Example:
+      okko-cancel watch
+      okko-cancel watch --json | jq '.findings[].message'
+    """
+    from automations.errors import ChargedAfterCancel, ConfigurationError
+    from automations.home import RECEIPTS
+    from automations.watch_rules import read_cancellations, watch_lines
+
+    run = invocation(options)
+    settings = run.settings
+    folder = settings.home.root / RECEIPTS
+
+    def cancellations(login: str | None) -> list[Any]:
+        found = read_cancellations(folder, site=settings.base_url, account=login)
+        if not found:
+            raise ConfigurationError(_("no receipt of disable-auto-renew, unbind-card or cancel for {site} in {folder}: "
+                                       "watch compares the account with them; give the data directory they are in "
+                                       "(--data-dir), or run `okko-cancel cancel` first").format(
+                site=settings.site_key, folder=folder))
+        return found
+
+    cancellations(None)  # before any prompt or browser: with nothing to compare, nothing to do
+    resolved = resolve_credentials(settings, run.credential_store())
+    login = resolved.credentials.login if resolved.credentials else settings.login
+    result = run_command(run, "watch", credentials=resolved, changes=cancellations(login), home=settings.home,
+                         account=login, window_days=settings.refund_window_days)
+    document = result.value.to_dict()
+    print_document(document, run.as_json, watch_lines)
+    if document["findings"]:
+        raise CommandFailed(_("the site charged or renewed after a cancellation (findings: {count}); evidence in "
+                              "{path}").format(count=len(document["findings"]), path=document["evidence"]),
+                            ChargedAfterCancel.exit_code)
+
+
+
 @cli.command("deletion-request")
 @common_options
 @change_options

@@ -2,8 +2,8 @@
 
 The CLI maps any ``OkkoCancelError`` to ``exit_code`` so that scripts can tell a broken
 flow (1) from a configuration problem (2), a rejected login (3), an unreachable site (4)
-a situation only a person can resolve (5), a declined confirmation (7) and Ctrl-C (130); see
-the README's exit codes.
+a situation only a person can resolve (5), a charge or renewal after a cancellation that
+`watch` found (6), a declined confirmation (7) and Ctrl-C (130); see the README's exit codes.
 """
 
 from __future__ import annotations
@@ -78,6 +78,13 @@ class SessionExpired(OkkoCancelError):
 
     def __reduce__(self) -> tuple[type[SessionExpired], tuple[str]]:
         return (type(self), (self.section,))
+
+
+class ChargedAfterCancel(OkkoCancelError):
+    """`watch` found the site charging or renewing after a cancellation a receipt records; the
+    message names how many findings and where their evidence pack is."""
+
+    exit_code: ClassVar[int] = 6
 
 
 class Declined(OkkoCancelError):

@@ -35,6 +35,8 @@ ACCOUNTS = "accounts"
 LOCKS = "locks"
 HISTORY = "history"
 BASELINES = "baselines"
+# What `watch` found: a folder per run with findings, each with the receipt it rests on.
+EVIDENCE = "evidence"
 # Data directories of their own, beside the user's: the bundled mock's runs never touch the
 # real account's session or receipts.
 DEMO = "demo"

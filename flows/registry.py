@@ -69,6 +69,8 @@ COMMANDS: dict[str, Command] = {command.name: command for command in (
     Command("check", browser=True),
     Command("guide", browser=False),
     Command("refund-check", browser=True, flow="flows.refund:check_refund", starts_on="ProfilePage", receipt=True),
+    # Reads «Основные» (for the hotline's words), «Подписки», then «Оплата услуг»: the pack shows it.
+    Command("watch", browser=True, flow="flows.watch:watch_account", starts_on="ProfilePage", receipt=True),
     Command("deletion-request", browser=True, flow="flows.deletion:request_deletion", starts_on="SubscriptionsPage",
             changes=True, receipt=True),
     # Its workers start their own browsers, in threads of their own.

@@ -23,6 +23,8 @@ COMMANDS = [
     ["login"],
     ["status"],
     ["cancel", "--yes"],
+    # Reads the cancel's receipt and the account: its own receipt (no finding, no pack).
+    ["watch"],
     ["check", "--junit", "{tmp}/check.xml", "--report", "{tmp}/report"],
     ["logout"],
 ]
