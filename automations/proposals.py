@@ -27,7 +27,7 @@ from playwright.sync_api import Locator, Page
 from rapidfuzz import fuzz, utils
 
 from automations.i18n import _
-from automations.locators import Entry, Find, Scope, Words, all_keys, entry, last_scope, recent_keys
+from automations.locators import Entry, Find, Words, all_keys, entry, last_scope, recent_keys
 from automations.overrides import loaded, toml_lines
 
 if TYPE_CHECKING:
@@ -53,6 +53,8 @@ ROLE_CHANGE_PENALTY = 10
 TEXT_FIELDS = ("textbox", "searchbox", "combobox")
 # A line of an ARIA snapshot: `- button "Удалить карту"`, `- heading "Настройки" [level=1]`.
 SNAPSHOT_LINE = re.compile(r'^\s*- (?P<role>[a-z]+)(?: "(?P<name>(?:[^"\\]|\\.)*)")?')
+# A lookup of its own in Playwright's words for a locator: what comes after it is looked for inside it.
+LOOKUP = re.compile(r"\.(?:get_by_\w+|locator|filter)\(")
 TEST_IDS_JS = "elements => elements.map(element => element.getAttribute('test-id'))"
 PLACEHOLDERS_JS = "elements => elements.map(element => element.getAttribute('placeholder'))"
 
@@ -185,14 +187,16 @@ def fragments(found: Entry) -> list[str]:
 
 
 def key_for(locator: str) -> str | None:
-    """The key whose alternatives end the locator's chain; of equal ones, the newest lookup."""
+    """The key whose alternatives end the locator's chain; of equal ones, the newest lookup.
+    None when the chain goes on past every key's (a key was only where it looked: the
+    settings menu, with a tab of no key's in it)."""
     written = locator.replace('\\"', '"')
     recent = recent_keys()
     best: tuple[int, int, int] | None = None
     chosen = None
     for key in all_keys():
         ends = [written.rfind(part) + len(part) for part in fragments(entry(key)) if part in written]
-        if not ends:
+        if not ends or LOOKUP.search(written, max(ends)):
             continue
         rank = (max(ends), len(ends), recent.index(key) if key in recent else -1)
         if best is None or rank > best:

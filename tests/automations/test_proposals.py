@@ -16,7 +16,7 @@ from automations.errors import FlowFailed
 from automations.locators import TABLES
 from automations.overrides import apply_overrides, parse_overrides, reset_overrides
 from automations.pages import SettingsSection
-from automations.proposals import proposal_lines
+from automations.proposals import key_for, proposal_lines
 from automations.steps import StepLog
 from flows.registry import COMMANDS
 from flows.unbind_card import unbind_cards
@@ -47,7 +47,8 @@ def failed_proposal(page: Page, steps: StepLog) -> dict[str, object] | None:
 
 
 @pytest.mark.scenario("default", faults=RENAMED)
-@pytest.mark.parametrize("variant", [pytest.param(v, marks=pytest.mark.variant(v)) for v in ("okko", "classic", "redesign")])
+@pytest.mark.parametrize("variant", [pytest.param(name, marks=pytest.mark.variant(name))
+                                     for name in ("okko", "classic", "redesign")])
 def test_a_renamed_button_is_proposed_where_the_step_looked(settings_page: Page, steps: StepLog, variant: str) -> None:
     proposal = failed_proposal(settings_page, steps)
 
@@ -114,3 +115,19 @@ def test_a_missing_section_is_no_keys_and_proposes_nothing(settings_page: Page, 
     proposal = failed_proposal(settings_page, steps)
 
     assert proposal is None
+
+
+# As Playwright's messages write them: the unbind button in a card's tile, and the settings
+# menu's tab (no key's) inside the menu (settings.nav's).
+IN_A_TILE = ('locator("main").get_by_role("article").or_(locator("main").get_by_role("listitem"))'
+             '.filter(has_text=re.compile(r"4242")).get_by_role("button", name=re.compile(r"(?:^\\s*Отвязать\\s*$)|'
+             '(?:^\\s*Отвязать\\ карту\\s*$)|(?:^\\s*Удалить\\ карту\\s*$)|(?:^\\s*Удалить\\s*$)")).first')
+IN_THE_MENU = ('get_by_role("navigation", name="Настройки", exact=True).get_by_role("link", name="Оплата услуг", '
+               'exact=True).or_(get_by_role("navigation", name="Настройки", exact=True).get_by_role("tab", '
+               'name="Оплата услуг", exact=True)).first')
+
+
+@pytest.mark.parametrize(("locator", "key"), [(IN_A_TILE, "payments.unbind_button"), (IN_THE_MENU, None),
+                                              ("the page", None)])
+def test_the_key_is_the_one_that_ends_the_locator(locator: str, key: str | None) -> None:
+    assert key_for(locator) == key
