@@ -16,19 +16,23 @@ if __name__ == "__main__":
     run_app("cli", COMMANDS, BROWSER_COMMANDS)
     raise SystemExit
 
+import time
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 import click
 
-from automations.check_reports import write_html, write_junit
+from automations.alerts import check_urls, record_and_alert, where_is_the_report
+from automations.check_reports import write_badge, write_html, write_junit
 from automations.command_line import (CommandFailed, Invocation, change_options, common_options,
                                       common_options_connecting_to_many, exits_by_contract, given_before_the_command,
                                       invocation, print_document, print_json, lang_from_environment,
                                       refuse_common_options, stderr, stdout)
+from automations.command_line import F, warn
 from automations.guides import ROUTES, guide_lines, index_lines, store_guide_command, store_pointer
 from automations.guides import guide as guide_document
+from automations.history import MOCK_SITE, Mode, check_run, expected_steps, history_document, history_or_none
 from automations.home import BATCH
 from automations.i18n import LANGS, _, use_language
 from automations.mail import DEFAULT_REASON, DELETION_ADDRESS
@@ -36,6 +40,7 @@ from automations.models import AccountState
 from automations.overrides import listing, listing_lines, listing_tables
 from automations.output import (AccountPrinter, action_lines, batch_lines, check_table, deletion_lines, refund_lines,
                                 state_tables)
+from automations.output import history_tables
 from automations.prompts import (Resolved, code_provider, confirm_change, credentials_to_save, describe_source,
                                  resolve_credentials)
 from automations.session import SavedSession
@@ -231,6 +236,18 @@ def cancel(yes: bool, dry_run: bool, **options: Any) -> None:
     run_action(run, "cancel", dry_run=dry_run)
 
 
+def monitoring_options(command: F) -> F:
+    """--notify, --alert-after and --badge: what a scheduled `check` (and `watch`) tells people."""
+    command = click.option("--badge", type=click.Path(path_type=Path, dir_okay=False),
+                           help="Write a shields.io endpoint badge here (JSON: passing, or failing and the step).")(command)
+    command = click.option("--alert-after", default=2, show_default=True, type=click.IntRange(1, 1000), metavar="N",
+                           help="Alert once N runs in a row have failed (counted in the history), and once more when "
+                           "one passes after that.")(command)
+    return click.option("--notify", "notify_urls", multiple=True, metavar="URL",
+                        help="An Apprise URL to alert (json://host/path, tgram://token/chat, mailto://…); repeat it "
+                        "for several (OKKO_NOTIFY_URLS: apart by commas or spaces).")(command)
+
+
 @cli.command()
 @common_options
 @click.option("--mock", is_flag=True, help="Check the bundled mock site with its demo account instead of the configured site.")
@@ -238,30 +255,56 @@ def cancel(yes: bool, dry_run: bool, **options: Any) -> None:
               help="With --mock: the mock site's layout (okko: as okko.tv is known to be).")
 @click.option("--junit", type=click.Path(path_type=Path, dir_okay=False), help="Write a JUnit XML report here (a test case per step).")
 @click.option("--report", "report_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Write a static HTML report (steps and failure screenshots) into this folder.")
+              help="Write a static HTML report (steps, each failure's screenshot and trace) into this folder.")
+@monitoring_options
 @exits_by_contract
-def check(mock: bool, variant: str, junit: Path | None, report_dir: Path | None, **options: Any) -> None:
+def check(mock: bool, variant: str, junit: Path | None, report_dir: Path | None, notify_urls: tuple[str, ...],
+          alert_after: int, badge: Path | None, **options: Any) -> None:
     """Run every flow without changing anything and report which steps still work:
     log in, read each section, open every destructive dialog and back out at its final
     confirmation. Exit 0 when every step passes, 1 when any fails.
+
+    Each run goes into the history (<data dir>/history.sqlite; `okko-cancel history`). With
+    --notify, an alert goes out once --alert-after runs in a row have failed, naming the
+    failed steps and where the report is, and once more when a run passes after it.
 
     \b
     Example:
       okko-cancel check --mock --junit check.xml --report check-report
       okko-cancel check --json
+      okko-cancel check --notify 'json://hooks.example/okko' --alert-after 2 --badge badge.json
     """
-    run = invocation(options)
-    with run.progress() as printer:
-        if mock:
-            report = check_mock_site(run.settings, variant, report_dir, printer)
-        else:
-            report = run_check(run.settings, credentials=run.credentials(), screenshots=report_dir,
-                               code_provider=code_provider(run.settings), on_step=printer, on_notice=printer.notice)
-    document = report.to_dict()
-    if junit is not None:
-        write_junit(junit, document)
-    if report_dir is not None:
-        write_html(report_dir, document, None)
+    run = invocation({**options, "notify_urls": list(notify_urls) or None})
+    check_urls(run.settings.notify_urls)  # a URL Apprise cannot use is refused before any browser starts
+    mode: Mode = "mock" if mock else "live"
+    scope = MOCK_SITE if mock else run.settings.site_key
+    with history_or_none(run.settings.home.history_file, warn) as history:
+        # The steps of the last passing run name those a failure leaves unrun.
+        expected = expected_steps(history.last_passing("check", mode, scope)) if history else {}
+        started = time.perf_counter()
+        with run.progress() as printer:
+            if mock:
+                report = check_mock_site(run.settings, variant, report_dir, printer, expected)
+            else:
+                report = run_check(run.settings, credentials=run.credentials(), screenshots=report_dir,
+                                   expected=expected, code_provider=code_provider(run.settings), on_step=printer,
+                                   on_notice=printer.notice)
+        seconds = time.perf_counter() - started
+        document = report.to_dict()
+        if junit is not None:
+            write_junit(junit, document)
+        index = write_html(report_dir, document, None, copy_traces=mock) if report_dir is not None else None
+        if badge is not None:
+            write_badge(badge, document)
+        where = where_is_the_report(report_index=index, junit=junit, artifacts=report.artifacts)
+        alert = record_and_alert(
+            history, check_run(document, mode=mode, site=scope, variant=variant if mock else None, seconds=seconds,
+                               report=where),
+            [step for step in document["steps"] if step["outcome"] == "failed"], urls=run.settings.notify_urls,
+            alert_after=alert_after, site=_("the bundled mock site") if mock else run.settings.site_key, where=where,
+            warn=warn)
+    if alert is not None:
+        stderr.print(_("Alert sent: {title}").format(title=alert.title), markup=False)
     if run.as_json:
         print_json(document)
     else:
@@ -271,6 +314,30 @@ def check(mock: bool, variant: str, junit: Path | None, report_dir: Path | None,
         raise CommandFailed(_("{failed} of {steps} steps failed; first: step «{step}» looked for {what} at {url}").format(
             failed=len(report.failed), steps=len(report.steps), step=first.name, what=first.element or _("the page"),
             url=first.url or run.settings.base_url), 1)
+
+
+@cli.command()
+@common_options
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 100_000), metavar="N",
+              help="How many of the latest runs to show, and to reckon each step's pass rate and median over.")
+@exits_by_contract
+def history(limit: int, **options: Any) -> None:
+    """The last `check` runs (when, the site, mock or live, passed or the first failed step,
+    the alert sent), and each step's pass rate and median duration over them, from
+    <data dir>/history.sqlite. Opens no browser.
+
+    \b
+    Example:
+      okko-cancel history
+      okko-cancel history --limit 50 --json
+    """
+    run = invocation(options)
+    document = history_document(run.settings.home.history_file, limit)
+    if run.as_json:
+        print_json(document)
+        return
+    for table in history_tables(document):
+        stdout.print(table)
 
 
 @cli.command()

@@ -1,16 +1,40 @@
-"""Reports of a `check` run: JUnit XML (one test case per step, read by GitHub and GitLab)
-and a static HTML page a person opens to see each step and the failure screenshots."""
+"""Reports of a `check` run: JUnit XML (one test case per step, read by GitHub and GitLab), a
+static HTML page a person opens to see each step, with each failure's screenshot and trace at
+its row, and a shields.io badge."""
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+from automations.i18n import _
 from automations.storage import private_dir, write_private
 
 SUITE_NAME = "okko-cancel check"
+
+
+def step_outcome(step: dict[str, Any]) -> str:
+    """A step's outcome for a person: a change step that `check` walked up to its last
+    confirmation and backed out of says so."""
+    if step["outcome"] == "ok" and step.get("backed_out"):
+        return _("ok (backed out, nothing changed)")
+    return {"ok": _("ok"), "failed": _("failed"), "skipped": _("skipped")}.get(step["outcome"], step["outcome"])
+
+
+def write_badge(path: Path, report: dict[str, Any]) -> None:
+    """A shields.io endpoint badge (https://shields.io/badges/endpoint-badge): "passing", or
+    "failing: «the first failed step»". Its words are the badge format's, in English whatever
+    the run's language: a README shows it to everyone."""
+    failed = [step for step in report["steps"] if step["outcome"] == "failed"]
+    badge = {"schemaVersion": 1, "label": "flows",
+             "message": f"failing: «{failed[0]['name']}»" if failed else "passing",
+             "color": "red" if failed else "brightgreen"}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(badge, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def write_junit(path: Path, report: dict[str, Any]) -> None:
@@ -53,34 +77,60 @@ HTML_TEMPLATE = """<!doctype html>
 body{font-family:system-ui,sans-serif;margin:2rem;max-width:1100px;color:#1d1d24}
 h1 .ok{color:#11875d}h1 .bad{color:#c4233f}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.45rem .6rem;border-bottom:1px solid #ddd;vertical-align:top}
-tr.failed td{background:#fdecef}.outcome-ok{color:#11875d}.outcome-failed{color:#c4233f;font-weight:700}
-figure{margin:1rem 0}img{max-width:100%;border:1px solid #ccc}code{background:#f3f3f6;padding:0 .25rem}
+tr.failed td,tr.shot td{background:#fdecef}tr.skipped td{color:#6b6b78}
+.outcome-ok{color:#11875d}.outcome-failed{color:#c4233f;font-weight:700}.outcome-skipped{font-style:italic}
+figure{margin:.5rem 0}img{max-width:100%;border:1px solid #ccc}code{background:#f3f3f6;padding:0 .25rem}
 </style></head><body>
 <h1>okko-cancel check: {% if report.passed %}<span class="ok">all {{ report.counts.steps }} steps passed</span>{% else %}<span class="bad">{{ report.counts.failed }} of {{ report.counts.steps }} steps failed</span>{% endif %}</h1>
 <p>Site <code>{{ report.site }}</code>, started {{ report.started_at }} UTC.</p>
 <table><thead><tr><th>Flow</th><th>Step</th><th>Outcome</th><th>Seconds</th><th>Details</th></tr></thead><tbody>
-{% for step in report.steps %}<tr class="{{ step.outcome }}"><td>{{ step.group }}</td><td>{{ step.name }}</td>
-<td class="outcome-{{ step.outcome }}">{{ step.outcome }}</td><td>{{ '%.2f' % step.seconds }}</td>
-<td>{% if step.outcome == 'failed' %}looked for <code>{{ step.element or 'the page' }}</code> at <code>{{ step.url }}</code>: {{ step.detail }}{% if step.trace %}<br>trace: <a href="{{ step.trace }}">{{ step.trace }}</a> (open with <code>playwright show-trace</code>){% endif %}{% endif %}</td></tr>
-{% endfor %}</tbody></table>
-{% for step in report.steps if step.screenshot %}
-<figure><img src="{{ step.screenshot }}" alt="Screenshot at the failure of {{ step.name }}"><figcaption>{{ step.group }} — {{ step.name }}: the page when it failed</figcaption></figure>
-{% endfor %}
+{% for step, row in rows %}<tr class="{{ step.outcome }}"><td>{{ step.group }}</td><td>{{ step.name }}</td>
+<td class="outcome-{{ step.outcome }}">{{ row.outcome }}</td><td>{{ '%.2f' % step.seconds }}</td>
+<td>{% if step.outcome == 'failed' %}looked for <code>{{ step.element or 'the page' }}</code> at <code>{{ step.url }}</code>: {{ step.detail }}
+{%- if row.screenshot %}<br>screenshot: <a href="{{ row.screenshot }}">{{ row.screenshot }}</a>{% endif %}
+{%- if row.trace %}<br>trace: <a href="{{ row.trace }}">{{ row.trace }}</a> (open with <code>playwright show-trace</code>{% if not row.trace_here %}; kept where the check ran, never copied into this folder: it can sign in as you{% endif %}){% endif %}
+{%- elif step.outcome == 'skipped' %}{{ step.detail }}{% endif %}</td></tr>
+{% if row.screenshot %}<tr class="shot"><td colspan="5"><figure><img src="{{ row.screenshot }}" alt="Screenshot at the failure of {{ step.name }}"><figcaption>{{ step.group }} — {{ step.name }}: the page when it failed</figcaption></figure></td></tr>
+{% endif %}{% endfor %}</tbody></table>
 </body></html>
 """
 
 
-def write_html(folder: Path, report: dict[str, Any], artifacts: Path | None) -> Path:
-    """Writes `index.html` into `folder`, copying the failure screenshots beside it."""
-    private_dir(folder)
-    if artifacts is not None and artifacts.resolve() != folder.resolve():
-        for step in report["steps"]:
-            if step.get("screenshot") and (artifacts / step["screenshot"]).exists():
-                shutil.copy2(artifacts / step["screenshot"], folder / step["screenshot"])
+def write_html(folder: Path, report: dict[str, Any], artifacts: Path | None, *, copy_traces: bool = False) -> Path:
+    """Writes `index.html` into `folder`, each failure's screenshot and trace linked at its row
+    by a path relative to the folder, so that the folder can be moved, zipped or uploaded.
+    Screenshots are copied beside it from `artifacts`; a trace too when `copy_traces` (the
+    bundled mock's demo account): a live account's trace holds its session, so it stays where
+    it is, linked relatively, and never lands in a folder that may be published."""
     from jinja2 import Environment, select_autoescape  # only `check --report` needs it: not at start-up
 
+    private_dir(folder)
+    rows = [(step, _row(folder, step, artifacts, copy_traces)) for step in report["steps"]]
     environment = Environment(autoescape=select_autoescape(default=True))
-    html = environment.from_string(HTML_TEMPLATE).render(report=report)
+    html = environment.from_string(HTML_TEMPLATE).render(report=report, rows=rows)
     index = folder / "index.html"
     write_private(index, html.encode())
     return index
+
+
+def _row(folder: Path, step: dict[str, Any], artifacts: Path | None, copy_traces: bool) -> dict[str, Any]:
+    """What a step's row shows beyond the step itself: its outcome in words, and the links to
+    its screenshot and trace (relative to `folder`), each file copied there when it may be."""
+    row: dict[str, Any] = {"outcome": step_outcome(step), "screenshot": "", "trace": "", "trace_here": False}
+    if step.get("screenshot"):
+        here = folder / step["screenshot"]
+        source = (artifacts or folder) / step["screenshot"]
+        if source.exists() and source.resolve() != here.resolve():
+            shutil.copy2(source, here)
+        row["screenshot"] = step["screenshot"] if here.exists() else ""
+    if step.get("trace") and Path(step["trace"]).exists():
+        trace = Path(step["trace"])
+        if copy_traces:
+            if trace.resolve() != (folder / trace.name).resolve():
+                shutil.copy2(trace, folder / trace.name)
+            row["trace"], row["trace_here"] = trace.name, True
+        else:
+            row["trace"] = Path(os.path.relpath(trace.resolve(), folder.resolve())).as_posix()
+    return row
+
+

@@ -24,6 +24,8 @@ CREDENTIALS_FILE = "credentials.json"
 REJECTED_FILE = "login-rejected.json"
 CONFIG_FILE = "config.toml"
 LOCATORS_FILE = "locators.toml"
+# `check`'s runs and steps (automations/history.py): every run's, the mock's too, in one file.
+HISTORY_FILE = "history.sqlite"
 
 # Folders, each made private the first time something is written into it.
 RECEIPTS = "receipts"
@@ -33,7 +35,6 @@ LETTERS = "letters"
 BATCH = "batch"
 ACCOUNTS = "accounts"
 LOCKS = "locks"
-HISTORY = "history"
 BASELINES = "baselines"
 # What `watch` found: a folder per run with findings, each with the receipt it rests on.
 EVIDENCE = "evidence"
@@ -77,6 +78,10 @@ class DataHome:
     def locators_file(self) -> Path:
         """The user's additions to the built-in locators (automations/overrides.py)."""
         return self.root / LOCATORS_FILE
+
+    @property
+    def history_file(self) -> Path:
+        return self.root / HISTORY_FILE
 
     def ensure(self) -> Path:
         """The directory itself, private; one clear error when it cannot be written."""

@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.status import Status
 from rich.table import Table
 
+from automations.check_reports import step_outcome
 from automations.i18n import _
 from automations.models import AccountState
 from automations.refund_rule import ddmmyyyy
@@ -151,9 +152,10 @@ def check_table(report: dict[str, Any]) -> Table:
     table = Table(title=_("check {site}: {verdict}").format(site=report["site"], verdict=verdict), title_justify="left")
     for column in (_("Flow"), _("Step"), _("Outcome"), _("Seconds"), _("Looked for")):
         table.add_column(column)
+    colours = {"ok": "green", "failed": "red", "skipped": "yellow"}
     for step in report["steps"]:
-        outcome = (f"[green]{outcome_words('ok')}[/]" if step["outcome"] == "ok"
-                   else f"[red]{outcome_words(step['outcome'])}[/]")
+        # A change step says it backed out: a person sees that `check` changed nothing.
+        outcome = f"[{colours.get(step['outcome'], 'red')}]{escape(step_outcome(step))}[/]"
         table.add_row(step["group"], escape(step["name"]), outcome, f"{step['seconds']:.2f}", escape(step["element"]))
     return table
 
@@ -193,3 +195,34 @@ def deletion_lines(document: dict[str, Any]) -> list[str]:
     lines.append(_("Letter: {path}").format(path=document["eml"]))
     lines.extend(_("Note: {note}").format(note=note) for note in document["notes"])
     return lines
+
+
+def history_tables(document: dict[str, Any]) -> list[Table | str]:
+    """`history` for a terminal: the last runs, then each step's pass rate and median over them."""
+    runs = document["runs"]
+    if not runs:
+        return [_("No check run is recorded yet in {file}.").format(file=document["file"])]
+    table = Table(title=_("The last {count} runs ({file})").format(count=len(runs), file=document["file"]),
+                  title_justify="left")
+    for column in (_("Started (UTC)"), _("Command"), _("Mode"), _("Site"), _("Outcome"), _("Seconds"), _("Alert")):
+        table.add_column(column)
+    for run in runs:
+        failed = next((step["name"] for step in run["steps"] if step["outcome"] == "failed"), None)
+        words = _("passed") if run["passed"] else _("failed: «{step}»").format(step=failed) if failed else _("failed")
+        outcome = f"[{'green' if run['passed'] else 'red'}]{escape(words)}[/]"
+        mode = f"{run['mode']} ({run['variant']})" if run["variant"] else run["mode"]
+        alert = {"failing": _("failing, sent"), "recovered": _("recovered, sent")}.get(run["alert"] or "", "")
+        table.add_row(run["started_at"], run["command"], mode, escape(run["site"]), outcome, f"{run['seconds']:.1f}",
+                      alert)
+    steps = Table(title=_("Each step over these runs"), title_justify="left")
+    for column in (_("Mode"), _("Flow"), _("Step"), _("Passed"), _("Skipped"), _("Median s")):
+        steps.add_column(column)
+    for step in document["steps"]:
+        ran = step["passed"] + step["failed"]
+        rate = _("{passed} of {ran} ({percent:.0f}%)").format(passed=step["passed"], ran=ran,
+                                                               percent=100 * step["pass_rate"])
+        colour = "green" if step["failed"] == 0 else "red"
+        name = step["name"] if step["occurrence"] == 1 else f"{step['name']} ({step['occurrence']})"
+        steps.add_row(step["mode"], step["group"], escape(name), f"[{colour}]{rate}[/]", str(step["skipped"]),
+                      f"{step['median_seconds']:.2f}")
+    return [table, steps]

@@ -7,8 +7,9 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from platformdirs import user_data_path
@@ -16,6 +17,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     InitSettingsSource,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
@@ -32,8 +34,10 @@ OPTIONS = {
     "base_url": "--base-url", "data_dir": "--data-dir", "headless": "--headed", "slow_mo_ms": "--slow-mo",
     "timeout_s": "--timeout", "trace": "--trace", "browser_path": "--browser-path", "connect": "--connect",
     "code_command": "--code-command", "refund_window_days": "--window-days", "lang": "--lang",
-    "locators": "--locators",
+    "locators": "--locators", "notify_urls": "--notify",
 }
+# OKKO_NOTIFY_URLS holds several Apprise URLs, as Apprise itself reads them: apart by commas or spaces.
+URL_SEPARATORS = re.compile(r"[\s,]+")
 
 
 def default_data_dir() -> Path:
@@ -70,6 +74,10 @@ class Settings(BaseSettings):
                                  "for a person to finish what a script cannot (Сбер ID, a CAPTCHA, a code).")
     refund_window_days: int = Field(3, ge=0, le=31, description="refund-check: how many days after the paid period "
                                     "begins it still counts as just begun (a refund is due).")
+    # NoDecode: the environment's value is a list of words, not the JSON pydantic-settings would expect.
+    notify_urls: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="check: Apprise URLs to alert when the flows keep failing, and when they "
+        "pass again (OKKO_NOTIFY_URLS: apart by commas or spaces).")
     smtp_host: str | None = Field(None, description="deletion-request: the mail server that sends the letter.")
     smtp_port: int = Field(587, ge=1, le=65535, description="deletion-request: the mail server's port.")
     smtp_user: str | None = Field(None, description="deletion-request: the mail server login.")
@@ -91,6 +99,13 @@ class Settings(BaseSettings):
     @classmethod
     def _expand_user(cls, value: Path | None) -> Path | None:
         return value.expanduser() if value is not None else None
+
+    @field_validator("notify_urls", mode="before")
+    @classmethod
+    def _url_list(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [url for url in URL_SEPARATORS.split(value) if url]
+        return value
 
     @field_validator("connect")
     @classmethod

@@ -5,7 +5,7 @@ destructive dialog is opened and backed out of at its final confirmation."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -19,12 +19,14 @@ from automations.credentials import Credentials
 from automations.errors import FlowFailed
 from automations.evidence import masked_screenshot
 from automations.home import CHECKS, utc_stamp
+from automations.i18n import _
 from automations.locks import account_lock
 from automations.pages import ProfilePage
 from automations.session import BrowserSession, SavedSession
 from automations.settings import Settings
 from automations.steps import StepLog, StepRecord
 from automations.storage import private_dir, write_private
+from flows.interruption import is_change_step, is_dry_run
 from flows.login import CodeProvider
 from flows.registry import CHECKED_COMMANDS, COMMANDS
 from flows.resilience import load
@@ -33,7 +35,7 @@ from flows.runner import person_for, sign_in_once
 
 def read_profile(page: Page, steps: StepLog) -> dict[str, str]:
     profile = ProfilePage(page)
-    with steps.step(f"Открыть «{profile.title}»"):
+    with steps.step(_("Open «{section}»").format(section=profile.title)):
         load(profile, profile.open_from_menu)
         return profile.contacts()
 
@@ -52,6 +54,11 @@ class CheckReport:
     site: str
     started_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     steps: list[StepRecord] = field(default_factory=list)
+    # The change steps walked up to their last confirmation and backed out of (ids of their
+    # records): they passed, and changed nothing.
+    backed_out: set[int] = field(default_factory=set)
+    # Where the run kept its screenshots (unless a report folder took them) and traces.
+    artifacts: Path | None = None
 
     @property
     def failed(self) -> list[StepRecord]:
@@ -67,7 +74,8 @@ class CheckReport:
             "started_at": self.started_at,
             "passed": self.passed,
             "counts": {"steps": len(self.steps), "failed": len(self.failed)},
-            "steps": [s.to_dict() for s in self.steps],
+            "steps": [{**s.to_dict(), "backed_out": id(s) in self.backed_out} for s in self.steps],
+            "artifacts": str(self.artifacts) if self.artifacts else None,
         }
 
 
@@ -75,13 +83,32 @@ def _slug(text: str) -> str:
     return re.sub(r"[^\w-]+", "-", text, flags=re.ASCII).strip("-").lower() or "step"
 
 
+def not_reached(group: str, failed: str | None, expected: Sequence[str]) -> list[StepRecord]:
+    """The steps of `group` that did not run: those after the step `failed` (or, when the login
+    failed, all), named as the last passing run walked them (`expected`), else one record for
+    the rest. The steps a flow takes depend on the account (a step per card), so only a run
+    that walked them knows their names."""
+    why = (_("not run: step «{step}» of this flow failed").format(step=failed) if failed
+           else _("not run: the login failed"))
+    if failed is None and expected:
+        names = list(expected)
+    elif failed is not None and failed in expected:
+        names = list(expected[expected.index(failed) + 1:])
+    else:
+        names = [_("the rest of «{flow}»").format(flow=group) if failed else _("all of «{flow}»").format(flow=group)]
+    return [StepRecord(name, outcome="skipped", detail=why, group=group) for name in names]
+
+
 def check_flows(
-    page: Page, steps: StepLog, *, site: str, screenshots: Path, traces: Path | None = None
+    page: Page, steps: StepLog, *, site: str, screenshots: Path, traces: Path | None = None,
+    expected: Mapping[str, Sequence[str]] | None = None,
 ) -> CheckReport:
     """Runs each flow dry; a failing flow is recorded (screenshot, and a trace when `traces`
-    is given) and the next one still runs from the settings page. The steps before this
-    call (the login) are never traced. Screenshots and traces go to separate folders
-    because a report folder may be published, and a trace of a live account must not."""
+    is given), the rest of its steps listed as skipped (by name, from `expected`: each flow's
+    steps in the last passing run), and the next one still runs from the settings page. The
+    steps before this call (the login) are never traced. Screenshots and traces go to
+    separate folders because a report folder may be published, and a trace of a live account
+    must not."""
     trace = traces is not None
     report = CheckReport(site=site, steps=steps.records)
     for record in steps.records:
@@ -108,11 +135,15 @@ def check_flows(
                     trace_file.chmod(0o600)
                     failed.trace = str(trace_file)
                 _back_to_settings(page)
+                # Not through on_step: they never began, so no progress line is theirs.
+                steps.records.extend(not_reached(group, failed.name, (expected or {}).get(group, ())))
             else:
                 if trace:
                     tracing.stop_chunk()
             for record in steps.records[first:]:
                 record.group = group
+                if is_dry_run(flow) and record.outcome == "ok" and is_change_step(record.name):
+                    report.backed_out.add(id(record))
     finally:
         if trace:
             tracing.stop()
@@ -132,12 +163,15 @@ def run_check(
     credentials: Credentials | None,
     screenshots: Path | None = None,
     traces: Path | None = None,
+    expected: Mapping[str, Sequence[str]] | None = None,
     code_provider: CodeProvider | None = None,
     on_step: Callable[[StepRecord, bool], None] | None = None,
     on_notice: Callable[[str], None] | None = None,
 ) -> CheckReport:
     """Logs in (untraced; a rejected login raises, for exit codes 3-5) and checks every flow.
-    Traces, and screenshots unless `screenshots` says where, go to checks/<UTC time>/."""
+    Traces, and screenshots unless `screenshots` says where, go to checks/<UTC time>/.
+    `expected`: each flow's step names in the last passing run, to name the steps a failure
+    left unrun."""
     if traces is None or screenshots is None:
         checks = settings.home.folder(CHECKS, utc_stamp())
         traces, screenshots = traces or checks, screenshots or checks
@@ -151,6 +185,13 @@ def run_check(
                             person=person_for(settings, on_notice)):
                 saved.save(session.context)
         except FlowFailed:
-            # The login page itself changed: that is a finding, not a crash.
-            return CheckReport(site=settings.base_url, steps=steps.records)
-        return check_flows(page, steps, site=settings.base_url, screenshots=screenshots, traces=traces)
+            # The login page itself changed: that is a finding, not a crash; no flow ran.
+            for record in steps.records:
+                record.group = record.group or "login"
+            for group, _flow in checks():
+                steps.records.extend(not_reached(group, None, (expected or {}).get(group, ())))
+            return CheckReport(site=settings.base_url, steps=steps.records, artifacts=screenshots)
+        report = check_flows(page, steps, site=settings.base_url, screenshots=screenshots, traces=traces,
+                             expected=expected)
+        report.artifacts = screenshots
+        return report

@@ -80,6 +80,8 @@ COMMANDS: dict[str, Command] = {command.name: command for command in (
             changes=True, receipt=True),
     Command("mock-site", browser=False),
     Command("locators", browser=False),
+    # Reads check's history.sqlite.
+    Command("history", browser=False),
 )}
 
 BROWSER_COMMANDS = frozenset(name for name, command in COMMANDS.items() if command.browser)

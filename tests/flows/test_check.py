@@ -82,4 +82,7 @@ def test_breaking_layout_is_caught_named_and_reported(
     page.goto(index.as_uri())
     image = page.get_by_role("img", name="Screenshot at the failure of Открыть «Оплата услуг»")
     assert image.evaluate("img => img.complete && img.naturalWidth > 0")
-    assert page.get_by_role("row").filter(has_text="failed").count() == 1
+    assert page.get_by_role("row").filter(has=page.get_by_role("cell", name="failed", exact=True)).count() == 1
+    # The rest of the failing flow did not run, and says so.
+    skipped = page.get_by_role("row").filter(has=page.get_by_role("cell", name="skipped", exact=True))
+    assert skipped.get_by_role("cell").nth(1).text_content() == "the rest of «unbind-card»"
