@@ -45,19 +45,41 @@ def test_check_flows_runs_daily_on_demand_and_one_at_a_time() -> None:
 def test_check_flows_always_checks_the_mock_and_the_live_site_only_with_secrets() -> None:
     text = CHECK_FLOWS.read_text()
     assert "make setup" in text
-    assert "okko-cancel check --mock --junit reports/mock.xml --report reports/mock" in text
+    assert "okko-cancel check --mock --junit reports/mock.xml --report reports/mock --badge badges/mock.json" in text
     assert "if: ${{ !cancelled() && env.HAS_LIVE_ACCOUNT == 'true' }}" in text
     assert "secrets.OKKO_PASSWORD" in text
     # okko.tv logs in by a code: the live check can run on a saved session, written private.
     assert "secrets.OKKO_SESSION" in text and 'umask 077' in text and '/session.json"' in text
 
 
-def test_check_flows_uploads_only_the_reports() -> None:
+def test_check_flows_uploads_only_the_reports_and_badges() -> None:
     text = CHECK_FLOWS.read_text()
-    upload = text[text.index("actions/upload-artifact"):]
-    assert "path: reports/" in upload
-    # Sessions and traces live in the data dir, outside the uploaded folder.
-    assert "OKKO_DATA_DIR: ${{ github.workspace }}/../okko-data" in text
+    uploads = text.split("actions/upload-artifact")[1:]
+    assert ["path: reports/" in upload for upload in uploads] == [True, False]
+    assert "path: badges/" in uploads[1] and "name: check-badges" in uploads[1]
+    # Sessions and traces live in the data dir, outside the workspace and so the uploaded folders.
+    assert 'echo "OKKO_DATA_DIR=$RUNNER_TEMP/okko-data" >> "$GITHUB_ENV"' in text
+
+
+def test_check_flows_keeps_the_history_between_runs_even_when_a_check_fails() -> None:
+    text = CHECK_FLOWS.read_text()
+    restore = text[text.index("actions/cache/restore@"):text.index("actions/setup-python")]
+    save = text[text.index("actions/cache/save@"):text.index("actions/upload-artifact")]
+    history = "path: ${{ runner.temp }}/okko-data/history.sqlite"
+    key = "key: check-history-${{ github.run_id }}-${{ github.run_attempt }}"
+    assert history in restore and key in restore and "restore-keys: check-history-" in restore
+    assert history in save and key in save
+    # actions/cache's own post step saves only after success: the save step runs after a failure too.
+    step = text[:text.index("actions/cache/save@")].rsplit("- name:", 1)[1]
+    assert "if: ${{ !cancelled() }}" in step
+    assert text.index("actions/cache/restore@") < text.index("okko-cancel check --mock") < text.index(
+        "actions/cache/save@")
+
+
+def test_check_flows_alerts_the_addresses_of_a_secret() -> None:
+    text = CHECK_FLOWS.read_text()
+    assert "OKKO_NOTIFY_URLS: ${{ secrets.OKKO_NOTIFY_URLS }}" in text
+    assert "--badge badges/live.json" in text
 
 
 def test_tests_workflow_runs_make_test_on_push_and_pull_request() -> None:
