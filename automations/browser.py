@@ -24,12 +24,14 @@ from pathlib import Path
 from typing import Literal
 
 from automations.errors import BrowserNotFound
+from automations.i18n import LANGS, N_, _, use_language
 
 BrowserSource = Literal["configured", "playwright", "system"]
 
 BROWSER_PATH_ENV = "OKKO_BROWSER_PATH"
 
-NOT_FOUND_MESSAGE = (
+# In English here; `_(NOT_FOUND_MESSAGE)` where it is said.
+NOT_FOUND_MESSAGE = N_(
     "No Chromium or Chrome found: run `make setup` (or `python -m automations.browser install`), "
     "or set OKKO_BROWSER_PATH to a Chrome/Chromium executable."
 )
@@ -63,7 +65,7 @@ class BrowserChoice:
 
     @property
     def label(self) -> str:
-        return str(self.executable) if self.executable is not None else "Playwright's bundled Chromium"
+        return str(self.executable) if self.executable is not None else _("Playwright's bundled Chromium")
 
 
 def find_browser(
@@ -95,24 +97,25 @@ def find_browser(
     )
     if system is not None:
         return BrowserChoice(system, "system")
-    raise BrowserNotFound(NOT_FOUND_MESSAGE)
+    raise BrowserNotFound(_(NOT_FOUND_MESSAGE))
 
 
 def _checked_configured(path: Path) -> Path:
     candidate = path.expanduser()
     problem: str | None = None
     if not candidate.exists():
-        problem = "does not exist"
+        problem = _("does not exist")
     elif candidate.is_dir():
-        problem = "is a directory (on macOS point inside the .app, at Contents/MacOS/...)"
+        problem = _("is a directory (on macOS point inside the .app, at Contents/MacOS/...)")
     elif not candidate.is_file():
-        problem = "is not a regular file"
+        problem = _("is not a regular file")
     elif not os.access(candidate, os.X_OK):
-        problem = "is not executable (chmod +x it?)"
+        problem = _("is not executable (chmod +x it?)")
     if problem is not None:
         raise BrowserNotFound(
-            f"Browser path {candidate} (from {BROWSER_PATH_ENV} / --browser-path) {problem}: "
-            f"set it to a Chrome/Chromium executable, or unset it to use the bundled or system browser."
+            _("Browser path {path} (from {variable} / --browser-path) {problem}: set it to a Chrome/Chromium "
+              "executable, or unset it to use the bundled or system browser.").format(
+                path=candidate, variable=BROWSER_PATH_ENV, problem=problem)
         )
     return candidate.absolute()
 
@@ -253,16 +256,16 @@ def _run(command: Sequence[str], timeout_s: float, env: Mapping[str, str] | None
             start_new_session=posix,
         )
     except OSError as exc:
-        return False, f"could not start: {exc.strerror or exc}"
+        return False, _("could not start: {error}").format(error=exc.strerror or exc)
     try:
         code = process.wait(timeout=timeout_s)
     except subprocess.TimeoutExpired:
         _kill_tree(process)
-        return False, f"timed out after {timeout_s:.0f} s"
+        return False, _("timed out after {seconds:.0f} s").format(seconds=timeout_s)
     except BaseException:
         _kill_tree(process)
         raise
-    return code == 0, f"exit {code}"
+    return code == 0, _("exit {code}").format(code=code)
 
 
 def _kill_tree(process: subprocess.Popen[bytes]) -> None:
@@ -323,11 +326,11 @@ def install_browser(configured: Path | None = None) -> BrowserChoice:
         except BrowserNotFound:
             pass
     else:
-        tried.append("apt-get skipped (needs root on Debian/Ubuntu)")
+        tried.append(_("apt-get skipped (needs root on Debian/Ubuntu)"))
 
     raise BrowserNotFound(
-        f"No Chromium or Chrome found after trying {'; '.join(tried)}: install Chromium or "
-        f"Google Chrome, or set {BROWSER_PATH_ENV} to its executable."
+        _("No Chromium or Chrome found after trying {tried}: install Chromium or Google Chrome, or set {variable} "
+          "to its executable.").format(tried="; ".join(tried), variable=BROWSER_PATH_ENV)
     )
 
 
@@ -349,6 +352,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             help=f"use this executable (default: ${BROWSER_PATH_ENV})",
         )
     args = parser.parse_args(argv)
+    # Its errors in the run's language, as the command line's: OKKO_LANG, else the locale.
+    lang = os.environ.get("OKKO_LANG", "").strip().lower()
+    use_language(lang if lang in LANGS else None)  # type: ignore[arg-type]
     try:
         if args.command == "install":
             choice = install_browser(args.browser_path)

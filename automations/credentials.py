@@ -19,6 +19,7 @@ from pydantic import SecretStr
 
 from automations.errors import ConfigurationError, LoginRejected
 from automations.home import DataHome
+from automations.i18n import _
 from automations.storage import read_json, too_open, write_private_json
 
 if TYPE_CHECKING:
@@ -68,14 +69,16 @@ def _shown(login: str) -> str:
     return text if len(text) <= SHOWN_LOGIN_CHARS else text[:SHOWN_LOGIN_CHARS] + "…"
 
 
-def check_login(login: str, source: str = "the login", fix: str = "") -> str:
+def check_login(login: str, source: str | None = None, fix: str = "") -> str:
     """The login without surrounding spaces, when it is an e-mail or a Russian phone number;
-    else a ConfigurationError naming `source` (e.g. "OKKO_LOGIN") and, when given, `fix`.
-    Checked before any browser starts: the site would only refuse it, after a page load."""
+    else a ConfigurationError naming `source` (e.g. "OKKO_LOGIN"; by default "the login") and,
+    when given, `fix`, both in the run's language. Checked before any browser starts: the site
+    would only refuse it, after a page load."""
     text = login.strip()
     if EMAIL.fullmatch(text) or is_phone(text):
         return text
-    message = f"{source} «{_shown(text)}» is neither an e-mail nor a phone number ({PHONE_EXAMPLE})"
+    message = _("{source} «{login}» is neither an e-mail nor a phone number ({example})").format(
+        source=_("the login") if source is None else source, login=_shown(text), example=PHONE_EXAMPLE)
     raise ConfigurationError(f"{message}: {fix}" if fix else message)
 
 
@@ -141,17 +144,18 @@ class CredentialStore:
 
     def describe(self) -> str:
         if self.kind == "keyring":
-            return f"OS keyring ({self.backend.name})"
-        return f"file {self.file} (no OS keyring backend works here)"
+            return _("OS keyring ({backend})").format(backend=self.backend.name)
+        return _("file {file} (no OS keyring backend works here)").format(file=self.file)
 
     def _file_entries(self) -> dict[str, dict[str, str]]:
-        document = read_json(self.file, "credentials file")
+        document = read_json(self.file, _("credentials file"))
         if document is None:
             return {}
         if not isinstance(document, dict):
-            raise ConfigurationError(f"credentials file {self.file} is unreadable: delete it and run `okko-cancel login` again")
+            raise ConfigurationError(_("credentials file {file} is unreadable: delete it and run `okko-cancel login` "
+                                       "again").format(file=self.file))
         if too_open(self.file):
-            self.warn(f"{self.file} can be read by other users: run `chmod 600 {self.file}`")
+            self.warn(_("{file} can be read by other users: run `chmod 600 {file}`").format(file=self.file))
         return document
 
     def save(self, credentials: Credentials) -> None:
@@ -161,10 +165,12 @@ class CredentialStore:
                 self.backend.set_password(SERVICE, self.site_key, json.dumps(entry))
                 return
             except keyring.errors.KeyringError as error:
-                raise ConfigurationError(f"the OS keyring refused to save the credentials: {error}") from None
+                raise ConfigurationError(_("the OS keyring refused to save the credentials: {error}").format(
+                    error=error)) from None
         entries = self._file_entries()
         entries[self.site_key] = entry
-        self.warn(f"no OS keyring backend works here: saving the password in {self.file} (mode 0600)")
+        self.warn(_("no OS keyring backend works here: saving the password in {file} (mode 0600)").format(
+            file=self.file))
         write_private_json(self.file, entries)
 
     def load(self) -> Credentials | None:
@@ -178,14 +184,15 @@ class CredentialStore:
             try:
                 entry = json.loads(raw)
             except ValueError:
-                raise ConfigurationError("the saved credentials in the OS keyring are unreadable: run `okko-cancel login` again") from None
+                raise ConfigurationError(_("the saved credentials in the OS keyring are unreadable: run "
+                                           "`okko-cancel login` again")) from None
         else:
             entry = self._file_entries().get(self.site_key)
             if entry is None:
                 return None
         if not isinstance(entry, dict) or not entry.get("login") or not isinstance(entry.get("password"), str):
-            raise ConfigurationError("the saved credentials are incomplete: run `okko-cancel login` again")
-        login = check_login(str(entry["login"]), "the saved login", "run `okko-cancel login` again")
+            raise ConfigurationError(_("the saved credentials are incomplete: run `okko-cancel login` again"))
+        login = check_login(str(entry["login"]), _("the saved login"), _("run `okko-cancel login` again"))
         return Credentials(login, SecretStr(str(entry["password"])))
 
     def forget(self) -> bool:
@@ -205,9 +212,10 @@ class CredentialStore:
             try:
                 self.file.unlink()
             except OSError as error:
-                raise ConfigurationError(f"cannot remove the credentials file {self.file} ({error.strerror}): "
-                                         "delete it yourself") from None
-            self.warn(f"the credentials file {self.file} was unreadable: removed it, with whatever it held")
+                raise ConfigurationError(_("cannot remove the credentials file {file} ({error}): delete it "
+                                           "yourself").format(file=self.file, error=error.strerror)) from None
+            self.warn(_("the credentials file {file} was unreadable: removed it, with whatever it held").format(
+                file=self.file))
             return True
         if entries.pop(self.site_key, None) is None:
             return False
@@ -242,7 +250,7 @@ class RejectedLogin:
 
     def _entries(self) -> dict[str, Any]:
         try:
-            document = read_json(self.file, "rejected-login record")
+            document = read_json(self.file, _("rejected-login record"))
         except ConfigurationError:
             # A damaged record must not stop every run (nor `login`): it costs at most one
             # more attempt per password, and the next record overwrites it.
@@ -302,14 +310,14 @@ class RejectedLogin:
         for entry in mine:
             if entry.get("hash") is None:
                 raise LoginRejected(
-                    f"the site rejected the login as {credentials.login} at {entry.get('at')}; not trying the same "
-                    "credentials again: run `okko-cancel login` to log in anew"
+                    _("the site rejected the login as {login} at {at}; not trying the same credentials again: run "
+                      "`okko-cancel login` to log in anew").format(login=credentials.login, at=entry.get("at"))
                 )
             if digest is not None and hmac.compare_digest(str(entry["hash"]), digest):
                 raise LoginRejected(
-                    f"the site refused {credentials.login} with this password at {entry.get('at')}; not trying the "
-                    "same credentials again: run `okko-cancel login` to log in anew, or give the right password "
-                    "(a changed one is tried once)"
+                    _("the site refused {login} with this password at {at}; not trying the same credentials again: "
+                      "run `okko-cancel login` to log in anew, or give the right password (a changed one is tried "
+                      "once)").format(login=credentials.login, at=entry.get("at"))
                 )
 
     def clear(self, login: str | None = None) -> None:

@@ -14,13 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from automations.errors import ConfigurationError, SiteUnreachable
+from automations.i18n import N_, _
 from automations.settings import Settings
 from automations.storage import write_private
 
 DELETION_ADDRESS = "mail@okko.tv"
 SUBJECT = "Удаление аккаунта"
 DEFAULT_REASON = "Больше не пользуюсь сервисом."
-WITHIN = "OKKO deletes the account within two days of the letter being read"
+# Said to the person (`_(WITHIN)` where it is said); the letter itself stays Russian.
+WITHIN = N_("OKKO deletes the account within two days of the letter being read")
 # .eml files and the wire both use CRLF line ends.
 EML_POLICY = policy.SMTP
 
@@ -52,7 +54,7 @@ def compose_letter(*, email: str, phone: str, sber_id: str | None = None, reason
                    sender: str | None = None, now: datetime | None = None) -> EmailMessage:
     """The deletion request to mail@okko.tv, from `sender` (default: the account's e-mail)."""
     if not email:
-        raise ConfigurationError("the site showed no e-mail for the account: the deletion letter needs one")
+        raise ConfigurationError(_("the site showed no e-mail for the account: the deletion letter needs one"))
     message = EmailMessage(policy=policy.default)
     message["From"] = sender or email
     message["To"] = DELETION_ADDRESS
@@ -80,7 +82,7 @@ def smtp_summary(settings: Settings) -> dict[str, Any] | None:
 
 def _tls_context(settings: Settings) -> ssl.SSLContext:
     if settings.smtp_ca_file is not None and not settings.smtp_ca_file.is_file():
-        raise ConfigurationError(f"OKKO_SMTP_CA_FILE {settings.smtp_ca_file} is not a file")
+        raise ConfigurationError(_("OKKO_SMTP_CA_FILE {file} is not a file").format(file=settings.smtp_ca_file))
     cafile = str(settings.smtp_ca_file) if settings.smtp_ca_file else None
     return ssl.create_default_context(cafile=cafile)
 
@@ -91,7 +93,8 @@ def _login_once(smtp: smtplib.SMTP, user: str, password: str, where: str) -> Non
     offered = smtp.esmtp_features.get("auth", "").upper().split()
     mechanism = next((m for m in ("PLAIN", "LOGIN") if m in offered), None)
     if mechanism is None:
-        raise ConfigurationError(f"the mail server {where} offers no PLAIN or LOGIN sign-in; the letter was not sent")
+        raise ConfigurationError(_("the mail server {server} offers no PLAIN or LOGIN sign-in; the letter was not "
+                                   "sent").format(server=where))
     smtp.user, smtp.password = user, password
     try:
         smtp.auth(mechanism, smtp.auth_plain if mechanism == "PLAIN" else smtp.auth_login)
@@ -105,12 +108,12 @@ def send_letter(message: EmailMessage, settings: Settings) -> None:
     connection."""
     host, port = settings.smtp_host, settings.smtp_port
     if not host:
-        raise ConfigurationError("no mail server: set OKKO_SMTP_HOST (and OKKO_SMTP_USER, OKKO_SMTP_PASSWORD)")
+        raise ConfigurationError(_("no mail server: set OKKO_SMTP_HOST (and OKKO_SMTP_USER, OKKO_SMTP_PASSWORD)"))
     if settings.smtp_user and settings.smtp_password is None:
-        raise ConfigurationError("OKKO_SMTP_USER is set without OKKO_SMTP_PASSWORD")
+        raise ConfigurationError(_("OKKO_SMTP_USER is set without OKKO_SMTP_PASSWORD"))
     if settings.smtp_user and not settings.smtp_starttls:
         raise ConfigurationError(
-            "OKKO_SMTP_STARTTLS is off: the mail password would go unencrypted, so the letter was not sent"
+            _("OKKO_SMTP_STARTTLS is off: the mail password would go unencrypted, so the letter was not sent")
         )
     where = f"{host}:{port}"
     try:
@@ -118,25 +121,32 @@ def send_letter(message: EmailMessage, settings: Settings) -> None:
             smtp.ehlo()
             if settings.smtp_starttls:
                 if not smtp.has_extn("starttls"):
-                    raise ConfigurationError(f"the mail server {where} does not offer STARTTLS; the letter was not sent")
+                    raise ConfigurationError(_("the mail server {server} does not offer STARTTLS; the letter was not "
+                                               "sent").format(server=where))
                 smtp.starttls(context=_tls_context(settings))
                 smtp.ehlo()
             if settings.smtp_user and settings.smtp_password is not None:
                 _login_once(smtp, settings.smtp_user, settings.smtp_password.get_secret_value(), where)
             refused = smtp.send_message(message)
     except smtplib.SMTPAuthenticationError as error:
-        raise ConfigurationError(f"the mail server {where} rejected the login of OKKO_SMTP_USER ({error.smtp_code})") from None
+        raise ConfigurationError(_("the mail server {server} rejected the login of OKKO_SMTP_USER ({code})").format(
+            server=where, code=error.smtp_code)) from None
     except ssl.SSLError as error:
         raise ConfigurationError(
-            f"the mail server {where} failed the TLS check ({error.reason or error}); set OKKO_SMTP_CA_FILE for a "
-            "private server"
+            _("the mail server {server} failed the TLS check ({error}); set OKKO_SMTP_CA_FILE for a private "
+              "server").format(server=where, error=error.reason or error)
         ) from None
     except smtplib.SMTPResponseException as error:
-        reply = error.smtp_error.decode(errors="replace") if isinstance(error.smtp_error, bytes) else str(error.smtp_error)
-        raise SiteUnreachable(f"the mail server {where} refused the letter: {error.smtp_code} {reply}") from None
+        reply = (error.smtp_error.decode(errors="replace") if isinstance(error.smtp_error, bytes)
+                 else str(error.smtp_error))
+        raise SiteUnreachable(_("the mail server {server} refused the letter: {code} {reply}").format(
+            server=where, code=error.smtp_code, reply=reply)) from None
     except smtplib.SMTPRecipientsRefused:
-        raise SiteUnreachable(f"the mail server {where} refused the recipient {DELETION_ADDRESS}") from None
+        raise SiteUnreachable(_("the mail server {server} refused the recipient {address}").format(
+            server=where, address=DELETION_ADDRESS)) from None
     except (smtplib.SMTPException, OSError) as error:
-        raise SiteUnreachable(f"the mail server {where} could not be reached: {error}") from None
+        raise SiteUnreachable(_("the mail server {server} could not be reached: {error}").format(
+            server=where, error=error)) from None
     if refused:
-        raise SiteUnreachable(f"the mail server {where} refused the recipient {DELETION_ADDRESS}")
+        raise SiteUnreachable(_("the mail server {server} refused the recipient {address}").format(
+            server=where, address=DELETION_ADDRESS))

@@ -19,6 +19,7 @@ from datetime import date
 from typing import Any
 
 from automations.guides import HOTLINE, store_guide_command
+from automations.i18n import _, ngettext
 from automations.models import Subscription
 
 ACTION = "refund-check"
@@ -61,14 +62,15 @@ class Verdict:
     def explain(self) -> str:
         start = self.period_start.strftime("%d.%m.%Y")
         if self.reason == NOT_BEGUN:
-            return f"the paid period has not begun yet (it begins {start}): a refund is due"
+            return _("the paid period has not begun yet (it begins {start}): a refund is due").format(start=start)
         if self.reason == JUST_BEGUN:
-            return (f"the paid period began {start}, {_ago(self.days_elapsed)} (at most {_days(self.window_days)} ago "
-                    f"counts as just begun): a refund is due")
+            return _("the paid period began {start}, {ago} (at most {window} ago counts as just begun): a refund is "
+                     "due").format(start=start, ago=_ago(self.days_elapsed), window=_days(self.window_days))
         if self.reason == PAST_PERIOD:
-            return f"the paid period ({start} – {ddmmyyyy(self.period_end)}) is over: a past month is never refunded"
-        return (f"the paid period began {start}, {_ago(self.days_elapsed)} (more than {_days(self.window_days)}): "
-                f"no refund for a period already under way")
+            return _("the paid period ({start} – {end}) is over: a past month is never refunded").format(
+                start=start, end=ddmmyyyy(self.period_end))
+        return _("the paid period began {start}, {ago} (more than {window}): no refund for a period already under "
+                 "way").format(start=start, ago=_ago(self.days_elapsed), window=_days(self.window_days))
 
 
 def refund_rule(period_start: date, today: date, *, period_end: date | None = None,
@@ -88,11 +90,11 @@ def refund_rule(period_start: date, today: date, *, period_end: date | None = No
 
 
 def _days(n: int) -> str:
-    return "1 day" if n == 1 else f"{n} days"
+    return ngettext("{n} day", "{n} days", n).format(n=n)
 
 
 def _ago(n: int) -> str:
-    return "today" if n == 0 else f"{_days(n)} ago"
+    return _("today") if n == 0 else _("{days} ago").format(days=_days(n))
 
 
 def _ago_ru(n: int) -> str:
@@ -161,8 +163,8 @@ class RefundCheck:
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "eligible": self.eligible,
-                "rule": (f"a refund only when the paid period has just begun (at most {self.window_days} days ago) "
-                         f"or has not begun yet; never for a past month")}
+                "rule": _("a refund only when the paid period has just begun (at most {window} ago) or has not "
+                          "begun yet; never for a past month").format(window=_days(self.window_days))}
 
 
 def assess_subscription(sub: Subscription, payments: list[dict[str, str]], today: date,
@@ -172,16 +174,18 @@ def assess_subscription(sub: Subscription, payments: list[dict[str, str]], today
     base = {"name": sub.name, "price": sub.price, "store": sub.store, "auto_renew": sub.auto_renew}
     if not sub.card_billed:
         command = store_guide_command(sub)
-        where = f"`{command}`" if command else "the store"
+        explanation = (_("billed through {store}: OKKO does not take this payment, so a refund is asked of {store} "
+                         "(see `{command}`)") if command
+                       else _("billed through {store}: OKKO does not take this payment, so a refund is asked of "
+                              "{store} (see the store)"))
         return SubscriptionRefund(
             **base, eligible=False, reason=STORE_BILLED, guide=command,
-            explanation=(f"billed through {sub.store}: OKKO does not take this payment, so a refund is asked of "
-                         f"{sub.store} (see {where})"),
+            explanation=explanation.format(store=sub.store, command=command),
         )
     end_text = sub.next_charge or sub.active_until
     if not end_text:
         return SubscriptionRefund(**base, eligible=False, reason=NO_PERIOD, past_payments=mine,
-                                  explanation="the site shows no paid period for it")
+                                  explanation=_("the site shows no paid period for it"))
     start, end = period_of(date.fromisoformat(end_text))
     verdict = refund_rule(start, today, period_end=end, window_days=window_days)
     earliest = date.fromordinal(start.toordinal() - PAYMENT_SLACK_DAYS)
@@ -190,7 +194,7 @@ def assess_subscription(sub: Subscription, payments: list[dict[str, str]], today
     past = [p for p in mine if p is not payment]
     explanation = verdict.explain()
     if payment is None:
-        explanation += "; the history shows no payment for this period"
+        explanation = _("{explanation}; the history shows no payment for this period").format(explanation=explanation)
     return SubscriptionRefund(
         **base, eligible=verdict.eligible and payment is not None, reason=verdict.reason, explanation=explanation,
         period_start=start.isoformat(), period_end=end.isoformat(), days_elapsed=verdict.days_elapsed,
@@ -223,8 +227,8 @@ def hotline_script(account: dict[str, str], results: list[SubscriptionRefund]) -
 def hotline(account: dict[str, str], results: list[SubscriptionRefund]) -> dict[str, Any]:
     return {
         "phone": HOTLINE,
-        "hours": "around the clock",
-        "have_ready": ["the devices the account is used on", "the e-mail used at sign-up and payment",
-                       "the phone number", "the subscription type"],
+        "hours": _("around the clock"),
+        "have_ready": [_("the devices the account is used on"), _("the e-mail used at sign-up and payment"),
+                       _("the phone number"), _("the subscription type")],
         "say": hotline_script(account, results),
     }

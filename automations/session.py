@@ -18,6 +18,7 @@ from automations.browser import launch_args, locate_browser
 from automations.driver import current_loan, start_playwright
 from automations.errors import ConfigurationError, SiteUnreachable
 from automations.home import DataHome, utc_stamp
+from automations.i18n import _
 from automations.pages import Overlays
 from automations.settings import Settings
 from automations.storage import too_open, write_private_json
@@ -69,8 +70,9 @@ class SavedSession:
         except FileNotFoundError:
             return None
         except OSError as error:
-            raise ConfigurationError(f"saved session {self.file} is unreadable ({error.strerror}): delete it and run "
-                                     "`okko-cancel login` again") from None
+            raise ConfigurationError(_("saved session {file} is unreadable ({error}): delete it and run "
+                                       "`okko-cancel login` again").format(file=self.file, error=error.strerror)
+                                     ) from None
         try:
             document = json.loads(data.decode("utf-8"))
         except ValueError:
@@ -91,11 +93,12 @@ class SavedSession:
             os.replace(self.file, target)
             target.chmod(0o600)
         except OSError as error:
-            raise ConfigurationError(f"saved session {self.file} is unreadable and cannot be moved aside "
-                                     f"({error.strerror}): delete it and run `okko-cancel login` again") from None
+            raise ConfigurationError(_("saved session {file} is unreadable and cannot be moved aside ({error}): "
+                                       "delete it and run `okko-cancel login` again").format(
+                                           file=self.file, error=error.strerror)) from None
         self.moved_to = target
-        self.warn(f"the saved session {self.file} was unreadable: moved it aside to {target.name}; "
-                  "the next login saves a new one")
+        self.warn(_("the saved session {file} was unreadable: moved it aside to {name}; the next login saves a new "
+                    "one").format(file=self.file, name=target.name))
         return target
 
     def _set_aside_copies(self) -> set[Path]:
@@ -134,7 +137,8 @@ def start_browser(playwright: Playwright, settings: Settings) -> Browser:
                                                slow_mo=settings.slow_mo_ms or None)
         except PlaywrightError as error:
             raise SiteUnreachable(
-                f"cannot connect to the browser server at {settings.connect}: {str(error).splitlines()[0]}"
+                _("cannot connect to the browser server at {address}: {error}").format(
+                    address=settings.connect, error=str(error).splitlines()[0])
             ) from None
     choice = locate_browser(settings.browser_path, headless=settings.headless)
     try:
@@ -146,7 +150,8 @@ def start_browser(playwright: Playwright, settings: Settings) -> Browser:
         )
     except PlaywrightError as error:
         raise ConfigurationError(
-            f"the browser {choice.label} did not start: {str(error).splitlines()[0]}; set OKKO_BROWSER_PATH to another Chrome/Chromium"
+            _("the browser {browser} did not start: {error}; set OKKO_BROWSER_PATH to another Chrome/Chromium").format(
+                browser=choice.label, error=str(error).splitlines()[0])
         ) from None
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from automations.errors import ConfigurationError
+from automations.i18n import _
 
 DIR_MODE = 0o700
 FILE_MODE = 0o600
@@ -26,11 +27,13 @@ def private_dir(path: Path) -> Path:
         os.chmod(path, DIR_MODE)
     except OSError as error:
         raise ConfigurationError(
-            f"data directory {path} is not writable ({error.strerror}): set OKKO_DATA_DIR or --data-dir to a writable folder"
+            _("data directory {path} is not writable ({error}): set OKKO_DATA_DIR or --data-dir to a writable "
+              "folder").format(path=path, error=error.strerror)
         ) from None
     if not os.access(path, os.W_OK | os.X_OK):
         raise ConfigurationError(
-            f"data directory {path} is not writable: set OKKO_DATA_DIR or --data-dir to a writable folder"
+            _("data directory {path} is not writable: set OKKO_DATA_DIR or --data-dir to a writable folder").format(
+                path=path)
         )
     return path
 
@@ -64,10 +67,11 @@ def write_private_json(path: Path, document: Any) -> None:
 
 def read_json(path: Path, what: str) -> Any:
     """The document, None when the file does not exist, or a ConfigurationError saying how
-    to recover when it is corrupt."""
+    to recover when it is corrupt. `what` names the file in the run's language."""
     try:
         return json.loads(path.read_text("utf-8"))
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as error:
-        raise ConfigurationError(f"{what} {path} is unreadable ({error.__class__.__name__}): delete it and run `okko-cancel login` again") from None
+        raise ConfigurationError(_("{what} {path} is unreadable ({error}): delete it and run `okko-cancel login` "
+                                   "again").format(what=what, path=path, error=error.__class__.__name__)) from None

@@ -19,6 +19,7 @@ launches one has only started the driver for nothing, and stops it on the way ou
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -30,6 +31,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Playwright
 
 from automations.driver import lent_to_this_thread, start_playwright
+from automations.i18n import LANGS, Lang, _, use_language
 
 HELP_OPTIONS = frozenset({"-h", "--help", "--version"})
 
@@ -40,6 +42,19 @@ def drives_a_browser(args: Sequence[str], commands: Collection[str], browser_com
     guide's route may be named like a command."""
     command = next((arg for arg in args if arg in commands), None)
     return command in browser_commands and not HELP_OPTIONS.intersection(args)
+
+
+def language_of(args: Sequence[str]) -> Lang | None:
+    """The language a command line asks for before Click has read it: `--lang` on the line,
+    else OKKO_LANG; None leaves it to the locale."""
+    for index, arg in enumerate(args):
+        value = arg.partition("=")[2] if arg.startswith("--lang=") else None
+        if arg == "--lang" and index + 1 < len(args):
+            value = args[index + 1]
+        if value in LANGS:
+            return value  # type: ignore[return-value]
+    value = os.environ.get("OKKO_LANG", "").strip().lower()
+    return value if value in LANGS else None  # type: ignore[return-value]
 
 
 def start_driver_while_importing(
@@ -67,14 +82,16 @@ def run_app(app: str, commands: Collection[str], browser_commands: Collection[st
             args: Sequence[str] | None = None) -> None:
     """Imports the module `app` and calls its `main()`, starting the driver meanwhile when
     the command line (`args`, by default sys.argv's) names one of `browser_commands`."""
+    args = sys.argv[1:] if args is None else args
     try:
-        if drives_a_browser(sys.argv[1:] if args is None else args, commands, browser_commands):
+        if drives_a_browser(args, commands, browser_commands):
             playwright, module = start_driver_while_importing(app)
         else:
             playwright, module = None, importlib.import_module(app)
     except KeyboardInterrupt:
         # Ctrl-C while starting up: nothing has happened yet; no traceback, the shell's 130.
-        print("Error: interrupted: nothing was changed", file=sys.stderr)
+        use_language(language_of(args))
+        print(_("Error: {message}").format(message=_("interrupted: nothing was changed")), file=sys.stderr)
         raise SystemExit(130) from None
     if playwright is None:
         module.main()

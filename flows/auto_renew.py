@@ -19,6 +19,7 @@ from playwright.sync_api import ElementHandle, Page, Route
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from automations.errors import ConfigurationError, FlowFailed
+from automations.i18n import _
 from automations.pages import SubscriptionsPage
 from automations.pages.subscriptions import SUBSCRIPTIONS
 from automations.steps import StepLog
@@ -36,7 +37,7 @@ def walk_cancel_path(subscriptions: SubscriptionsPage, name: str, dry_run: bool)
     True unless the site failed the confirmed change."""
     done = subscriptions.shows_renewal_off(name)
     dialog = subscriptions.cancel_dialog
-    for _ in range(MAX_DIALOGS):
+    for _dialog in range(MAX_DIALOGS):
         dialog.or_(done).first.wait_for()
         if done.is_visible() and not dialog.is_visible():
             return True  # the site changed it without asking
@@ -58,8 +59,8 @@ def walk_cancel_path(subscriptions: SubscriptionsPage, name: str, dry_run: bool)
             else:
                 subscriptions.control("survey_skip").click()
         _moved_on(subscriptions.page, shown, text)
-    raise FlowFailed("Отключить автопродление", SUBSCRIPTIONS.find("confirm").describe(),
-                     f"{MAX_DIALOGS} dialogs came and none of them had it")
+    raise FlowFailed(_("Turn auto-renew off"), SUBSCRIPTIONS.find("confirm").describe(),
+                     _("{count} dialogs came and none of them had it").format(count=MAX_DIALOGS))
 
 
 def _moved_on(page: Page, dialog: ElementHandle, text: str) -> None:
@@ -109,9 +110,9 @@ def _dry_walk(subscriptions: SubscriptionsPage, name: str) -> None:
             walk_cancel_path(subscriptions, name, dry_run=True)
         except (FlowFailed, PlaywrightTimeoutError):
             if blocked:
-                raise FlowFailed("Отключить автопродление", "a confirmation dialog",
-                                 "the button changes the account without asking first; the dry run blocked it "
-                                 "(nothing was changed)") from None
+                raise FlowFailed(_("Turn auto-renew off"), _("a confirmation dialog"),
+                                 _("the button changes the account without asking first; the dry run blocked it "
+                                   "(nothing was changed)")) from None
             raise
 
 
@@ -119,32 +120,34 @@ def disable_auto_renew(
     page: Page, steps: StepLog, *, subscription: str | None = None, dry_run: bool = False
 ) -> ActionReport:
     subscriptions = SubscriptionsPage(page)
-    with steps.step(f"Открыть «{subscriptions.title}»"):
+    with steps.step(_("Open «{section}»").format(section=subscriptions.title)):
         load(subscriptions, subscriptions.open_from_menu_unless_shown)
         before = subscriptions.subscriptions()
     chosen = [s for s in before if subscription is None or s.name.casefold() == subscription.strip().casefold()]
     if subscription and not chosen:
-        names = ", ".join(f"«{s.name}»" for s in before) or "none"
-        raise ConfigurationError(f"no subscription named «{subscription}» (the account has: {names})")
+        names = ", ".join(f"«{s.name}»" for s in before) or _("none")
+        raise ConfigurationError(_("no subscription named «{name}» (the account has: {names})").format(
+            name=subscription, names=names))
     report = ActionReport(ACTION, dry_run, before={"subscriptions": [asdict(s) for s in before]})
     for sub in chosen:
         if not sub.card_billed:
-            report.notes.append(store_pointer(sub) or f"«{sub.name}» is billed through {sub.store}")
+            report.notes.append(store_pointer(sub) or _("«{name}» is billed through {store}").format(
+                name=sub.name, store=sub.store))
     for sub in [s for s in chosen if s.card_billed and s.auto_renew]:
-        with steps.step(f"Отключить автопродление «{sub.name}»"):
+        with steps.step(_("Turn auto-renew off for «{subscription}»").format(subscription=sub.name)):
             if dry_run:
                 _dry_walk(subscriptions, sub.name)
             else:
                 change_with_read_back(act=lambda name=sub.name: _disable(subscriptions, name),
                                       is_done=lambda name=sub.name: _is_disabled(subscriptions, name),
-                                      what=f"turning auto-renew off for «{sub.name}»")
+                                      what=_("turning auto-renew off for «{name}»").format(name=sub.name))
         report.changed.append(sub.name)
-    with steps.step(f"Проверить «{subscriptions.title}» после перезагрузки"):
+    check = _("Check «{section}» after a reload").format(section=subscriptions.title)
+    with steps.step(check):
         load(subscriptions, subscriptions.reload)
         after = subscriptions.subscriptions()
     report.after = {"subscriptions": [asdict(s) for s in after]}
     still_on = [s.name for s in after if s.auto_renew and s.name in report.changed]
     if not dry_run and still_on:
-        raise FlowFailed(f"Проверить «{subscriptions.title}» после перезагрузки", f"«{still_on[0]}»",
-                         "auto-renew is still on after the reload")
+        raise FlowFailed(check, f"«{still_on[0]}»", _("auto-renew is still on after the reload"))
     return report

@@ -18,7 +18,9 @@ from automations.errors import ConfigurationError, SiteUnreachable
 from automations.evidence import write_receipt
 from automations.guides import store_pointer
 from automations.home import LETTERS, DataHome
-from automations.mail import DEFAULT_REASON, DELETION_ADDRESS, SUBJECT, WITHIN, compose_letter, save_letter, send_letter, smtp_summary
+from automations.i18n import _
+from automations.mail import (DEFAULT_REASON, DELETION_ADDRESS, SUBJECT, WITHIN, compose_letter, save_letter,
+                              send_letter, smtp_summary)
 from automations.pages import ProfilePage, SubscriptionsPage
 from automations.settings import Settings
 from automations.steps import StepLog
@@ -46,7 +48,7 @@ class DeletionRequest:
     receipt: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "deleted_within": WITHIN}
+        return {**asdict(self), "deleted_within": _(WITHIN)}
 
 
 def request_deletion(page: Page, steps: StepLog, *, settings: Settings, sber_id: str | None = None,
@@ -55,39 +57,42 @@ def request_deletion(page: Page, steps: StepLog, *, settings: Settings, sber_id:
     letter, saves it, sends it when SMTP is set and `send`, and writes a receipt whose
     screenshot shows the profile page."""
     subscriptions, profile = SubscriptionsPage(page), ProfilePage(page)
-    with steps.step("Открыть «Подписки»"):
+    with steps.step(_("Open «{section}»").format(section=subscriptions.title)):
         load(subscriptions, subscriptions.open_from_menu_unless_shown)
         subs = subscriptions.subscriptions()
-    with steps.step(f"Открыть «{profile.title}»"):
+    with steps.step(_("Open «{section}»").format(section=profile.title)):
         load(profile, profile.open_from_menu)
         account = profile.contacts()
     notes = []
     for sub in subs:
         if sub.card_billed and sub.auto_renew:
-            notes.append(f"«{sub.name}» still renews: deleting the account may not stop it, so run "
-                         f"`okko-cancel cancel` first")
+            notes.append(_("«{name}» still renews: deleting the account may not stop it, so run `okko-cancel cancel` "
+                           "first").format(name=sub.name))
         pointer = store_pointer(sub)
         if pointer:
-            notes.append(f"{pointer} (deleting the OKKO account does not stop a store's billing)")
+            notes.append(_("{pointer} (deleting the OKKO account does not stop a store's billing)").format(
+                pointer=pointer))
     sender = settings.smtp_from or account["email"]
     if sender.casefold() != account["email"].casefold():
-        notes.append(f"the letter comes from {sender}, not the account's {account['email']}: OKKO acts on a letter "
-                     "from the account's e-mail")
+        notes.append(_("the letter comes from {sender}, not the account's {email}: OKKO acts on a letter from the "
+                       "account's e-mail").format(sender=sender, email=account["email"]))
     message = compose_letter(email=account["email"], phone=account["phone"], sber_id=sber_id, reason=reason,
                              sender=sender)
     path = save_letter(message, eml_path or default_letter_path(settings.home))
     sent = False
     if send and settings.smtp_host:
-        with steps.step(f"Отправить письмо на {DELETION_ADDRESS}"):
+        with steps.step(_("Send the letter to {address}").format(address=DELETION_ADDRESS)):
             try:
                 send_letter(message, settings)
             except (ConfigurationError, SiteUnreachable) as error:
-                raise type(error)(f"{error} (the letter is saved in {path}: send it yourself)") from None
+                raise type(error)(_("{error} (the letter is saved in {path}: send it yourself)").format(
+                    error=error, path=path)) from None
         sent = True
     elif settings.smtp_host:
-        notes.append("dry run: the letter was saved, not sent")
+        notes.append(_("dry run: the letter was saved, not sent"))
     else:
-        notes.append(f"no OKKO_SMTP_HOST: send {path} yourself from {account['email']} to {DELETION_ADDRESS}")
+        notes.append(_("no OKKO_SMTP_HOST: send {path} yourself from {email} to {address}").format(
+            path=path, email=account["email"], address=DELETION_ADDRESS))
     report = DeletionRequest(
         to=DELETION_ADDRESS, sender=sender, subject=SUBJECT, body=message.get_content(), eml=str(path), sent=sent,
         smtp=smtp_summary(settings), account=account, notes=notes,

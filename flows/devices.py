@@ -14,6 +14,7 @@ from dataclasses import asdict
 from playwright.sync_api import Page
 
 from automations.errors import ConfigurationError, FlowFailed
+from automations.i18n import _
 from automations.models import Device
 from automations.pages import DevicesPage
 from automations.steps import StepLog
@@ -42,8 +43,8 @@ def _sign_out_all(devices: DevicesPage) -> bool:
 def _unlink_row(devices: DevicesPage, index: int, rows: int) -> bool:
     """Unlinks the row at `index`, after making sure it is still a row that may go."""
     if devices.devices()[index].current:
-        raise FlowFailed("Отвязать устройство", "the current device's row",
-                         "the list changed under the flow: it refuses to unlink the device it runs on")
+        raise FlowFailed(_("Unlink a device"), _("the current device's row"),
+                         _("the list changed under the flow: it refuses to unlink the device it runs on"))
     devices.start_unlinking(index)
     if not devices.confirm_unlink():
         return False
@@ -66,7 +67,7 @@ def _unlink_each(devices: DevicesPage, wanted: str | None) -> None:
         change_with_read_back(
             act=lambda index=index, rows=rows: _unlink_row(devices, index, rows),
             is_done=lambda left=left: _reloaded_count(devices, wanted) < left,
-            what=f"unlinking «{listed[index].name}»",
+            what=_("unlinking «{device}»").format(device=listed[index].name),
         )
 
 
@@ -76,16 +77,18 @@ def _chosen(before: list[Device], device: str | None) -> list[Device]:
     wanted = device.strip().casefold()
     named = [d for d in before if d.name.casefold() == wanted]
     if not named:
-        names = ", ".join(f"«{d.name}»" for d in before if not d.current) or "none"
-        raise ConfigurationError(f"no device named «{device}» (other devices: {names})")
+        names = ", ".join(f"«{d.name}»" for d in before if not d.current) or _("none")
+        raise ConfigurationError(_("no device named «{device}» (other devices: {names})").format(
+            device=device, names=names))
     if all(d.current for d in named):
-        raise ConfigurationError(f"«{device}» is the device this tool is using: it cannot sign itself out")
+        raise ConfigurationError(_("«{device}» is the device this tool is using: it cannot sign itself out").format(
+            device=device))
     return [d for d in named if not d.current]
 
 
 def sign_out_devices(page: Page, steps: StepLog, *, device: str | None = None, dry_run: bool = False) -> ActionReport:
     devices = DevicesPage(page)
-    with steps.step(f"Открыть «{devices.title}»"):
+    with steps.step(_("Open «{section}»").format(section=devices.title)):
         load(devices, devices.open_from_menu_unless_shown)
         before = devices.devices()
     targets = _chosen(before, device)
@@ -93,26 +96,27 @@ def sign_out_devices(page: Page, steps: StepLog, *, device: str | None = None, d
     report = ActionReport(ACTION, dry_run, before={"devices": [asdict(d) for d in before]})
     if targets:
         bulk = device is None and devices.has_bulk_sign_out()
-        name = "Выйти на всех устройствах" if bulk else (
-            "Отвязать другие устройства" if device is None else f"Отвязать «{targets[0].name}»")
+        name = _("Sign out on every device") if bulk else (
+            _("Unlink the other devices") if device is None
+            else _("Unlink «{device}»").format(device=targets[0].name))
         with steps.step(name):
             if dry_run:
                 _back_out(devices, before, wanted, bulk)
             elif bulk:
                 change_with_read_back(act=lambda: _sign_out_all(devices),
                                       is_done=lambda: _reloaded_count(devices, None) == 0,
-                                      what="signing out every other device")
+                                      what=_("signing out every other device"))
             else:
                 _unlink_each(devices, wanted)
         report.changed.extend(d.name for d in targets)
-    with steps.step(f"Проверить «{devices.title}» после перезагрузки"):
+    check = _("Check «{section}» after a reload").format(section=devices.title)
+    with steps.step(check):
         load(devices, devices.reload)
         after = devices.devices()
     report.after = {"devices": [asdict(d) for d in after]}
     left = [d.name for d in after if _is_target(d, wanted)]
     if not dry_run and left:
-        raise FlowFailed(f"Проверить «{devices.title}» после перезагрузки", f"«{left[0]}»",
-                         "the device is still signed in after the reload")
+        raise FlowFailed(check, f"«{left[0]}»", _("the device is still signed in after the reload"))
     return report
 
 

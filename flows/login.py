@@ -20,6 +20,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from automations.credentials import Credentials
 from automations.errors import ConfigurationError, FlowFailed, HumanNeeded, LoginRejected, SiteUnreachable
+from automations.i18n import N_, _
 from automations.pages import Header, LoginOutcome, LoginPage, SettingsMenu, SettingsSection
 from automations.pages.login import retry_after_s
 from automations.prompts import CodeProvider
@@ -28,9 +29,10 @@ from automations.steps import StepLog
 
 FINISH_HEADED = "okko-cancel login --headed"
 LOGIN_BACKOFF = Backoff()
+# In English here; `_(WALLS[wall])` where it is said.
 WALLS = {
-    LoginOutcome.SBER_ID: "the account logs in through Сбер ID",
-    LoginOutcome.CAPTCHA: "the site shows an anti-bot check (a CAPTCHA)",
+    LoginOutcome.SBER_ID: N_("the account logs in through «Сбер ID»"),
+    LoginOutcome.CAPTCHA: N_("the site shows an anti-bot check (a CAPTCHA)"),
 }
 
 
@@ -45,7 +47,7 @@ class Person:
 def open_settings(page: Page, steps: StepLog, start_on: type[SettingsSection] | None = None) -> bool:
     """Opens the settings, at the section `start_on` when given: a flow that begins there is
     spared a page load. True when the site wants a login (or a person) first."""
-    with steps.step("Открыть настройки"):
+    with steps.step(_("Open the settings")):
         page.goto(start_on.PATH if start_on else "/settings")
         wait_for_settings(page, start_on)
     return LoginPage(page).is_open()
@@ -72,18 +74,20 @@ def wait_for_settings(page: Page, start_on: type[SettingsSection] | None = None)
 def _raise_for(outcome: LoginOutcome, page: LoginPage, credentials: Credentials) -> None:
     if outcome is LoginOutcome.REJECTED:
         raise LoginRejected(
-            f"the site rejected the login for {credentials.login} («{page.error_text()}»): check the password and run "
-            "`okko-cancel login` again; not retried, to avoid locking the account"
+            _("the site rejected the login for {login} («{said}»): check the password and run `okko-cancel login` "
+              "again; not retried, to avoid locking the account").format(login=credentials.login,
+                                                                         said=page.error_text())
         )
     if outcome is LoginOutcome.LOCKED:
         raise LoginRejected(
-            f"the site locked {credentials.login} after too many attempts («{page.error_text()}»): wait 15 minutes, "
-            "then run `okko-cancel login`"
+            _("the site locked {login} after too many attempts («{said}»): wait 15 minutes, then run "
+              "`okko-cancel login`").format(login=credentials.login, said=page.error_text())
         )
     if outcome is LoginOutcome.BAD_FORMAT:
-        said = f"«{page.error_text()}»" if page.error_text() else "«Продолжить» stays disabled"
-        raise ConfigurationError(f"the site does not take {credentials.login} as an e-mail or a phone ({said}): "
-                                 "give an e-mail or a phone number")
+        said = (f"«{page.error_text()}»" if page.error_text()
+                else _("«{button}» stays disabled").format(button="Продолжить"))
+        raise ConfigurationError(_("the site does not take {login} as an e-mail or a phone ({said}): give an e-mail "
+                                   "or a phone number").format(login=credentials.login, said=said))
 
 
 def _attempts(login: LoginPage, attempt: Callable[[], tuple[LoginOutcome, list[Request]]],
@@ -102,8 +106,11 @@ def _attempts(login: LoginPage, attempt: Callable[[], tuple[LoginOutcome, list[R
         delay = next(pauses, None)
         if delay is None:
             said = login.error_text() if not login.page.is_closed() else ""
-            raise SiteUnreachable(f"the site kept failing at {what} after {LOGIN_BACKOFF.attempts} attempts"
-                                  + (f" («{said}»)" if said else "") + "; the login was not refused, try again later")
+            message = (_("the site kept failing at {what} after {attempts} attempts («{said}»); the login was not "
+                         "refused, try again later") if said
+                       else _("the site kept failing at {what} after {attempts} attempts; the login was not refused, "
+                              "try again later"))
+            raise SiteUnreachable(message.format(what=what, attempts=LOGIN_BACKOFF.attempts, said=said))
         pause(max(delay, retry_after_s(sent) or 0.0))
 
 
@@ -111,22 +118,24 @@ def wait_for_person(page: Page, what: str, person: Person, until: Locator | None
     """Tells the person what to do in the window and waits until `until` shows (by default:
     the site shows them signed in)."""
     minutes = max(1, round(person.wait_s / 60))
-    person.tell(f"A person is needed: {what}. Finish it in the browser window; waiting up to {minutes} min.")
+    person.tell(_("A person is needed: {what}. Finish it in the browser window; waiting up to {minutes} min.").format(
+        what=what, minutes=minutes))
     try:
         (until or Header(page).account_control).first.wait_for(timeout=person.wait_s * 1000)
     except PlaywrightTimeoutError:
-        raise HumanNeeded(f"{what}, and nobody finished it in the window within {minutes} min: "
-                          f"run `{FINISH_HEADED}` again when you are at the screen") from None
-    person.tell("Done in the window: going on.")
+        raise HumanNeeded(_("{what}, and nobody finished it in the window within {minutes} min: run `{command}` again "
+                            "when you are at the screen").format(what=what, minutes=minutes, command=FINISH_HEADED)
+                          ) from None
+    person.tell(_("Done in the window: going on."))
 
 
 def get_past(wall: LoginOutcome, page: Page, person: Person | None) -> None:
     """Сбер ID: the person logs in there, and the site comes back signed in. An anti-bot page:
     the person passes it, and the script goes on from the page behind it."""
-    what = WALLS[wall]
+    what = _(WALLS[wall])
     if person is None:
-        raise HumanNeeded(f"{what}: a script cannot finish it; run `{FINISH_HEADED}` and finish it in the "
-                          "window, then run this command again")
+        raise HumanNeeded(_("{what}: a script cannot finish it; run `{command}` and finish it in the window, then run "
+                            "this command again").format(what=what, command=FINISH_HEADED))
     if wall is LoginOutcome.CAPTCHA:
         login = LoginPage(page)
         wait_for_person(page, what, person, until=login.login_input.or_(Header(page).account_control))
@@ -144,7 +153,7 @@ def sign_in(
 ) -> None:
     """One login attempt: never retried once refused, so a wrong password cannot lock the account."""
     login = LoginPage(page)
-    with steps.step("Вход: почта или телефон"):
+    with steps.step(_("Log in: e-mail or phone")):
         def identify() -> tuple[LoginOutcome, list[Request]]:
             if not login.is_open():
                 login.open()
@@ -152,44 +161,44 @@ def sign_in(
                 page.reload()  # the login page itself came as the site's error page
             return login.identify(credentials.login)
 
-        outcome = _attempts(login, identify, "the login's first step")
+        outcome = _attempts(login, identify, _("the login's first step"))
         if outcome is LoginOutcome.CAPTCHA:
             get_past(outcome, page, person)
             if Header(page).is_signed_in():
                 return
-            outcome = _attempts(login, identify, "the login's first step")
+            outcome = _attempts(login, identify, _("the login's first step"))
         if outcome in WALLS:
             get_past(outcome, page, person)
             return
     _raise_for(outcome, login, credentials)
     if outcome in (LoginOutcome.CODE_STEP, LoginOutcome.SMS_STEP):
-        channel = "СМС" if outcome is LoginOutcome.SMS_STEP else "письма"
-        with steps.step(f"Вход: код из {channel}"):
+        by_sms = outcome is LoginOutcome.SMS_STEP
+        with steps.step(_("Log in: the code from the SMS") if by_sms else _("Log in: the code from the e-mail")):
             code = code_provider(credentials.login) if code_provider else None
             if not code:
-                what = ("the site sent a login code by SMS" if outcome is LoginOutcome.SMS_STEP
-                        else "the site e-mailed a login code")
+                what = _("the site sent a login code by SMS") if by_sms else _("the site e-mailed a login code")
                 if person is None:
-                    raise HumanNeeded(f"{what} and there is no way to ask for it: run on a terminal to type it, "
-                                      f"pass --code-command (OKKO_CODE_COMMAND) that prints it, or run "
-                                      f"`{FINISH_HEADED}` and type it in the window")
-                wait_for_person(page, f"{what}: type it in the window", person)
+                    raise HumanNeeded(_("{what} and there is no way to ask for it: run on a terminal to type it, pass "
+                                        "--code-command (OKKO_CODE_COMMAND) that prints it, or run `{command}` and "
+                                        "type it in the window").format(what=what, command=FINISH_HEADED))
+                wait_for_person(page, _("{what}: type it in the window").format(what=what), person)
                 return
-            outcome = _attempts(login, lambda: login.submit_code(code.strip()), "the login code")
+            outcome = _attempts(login, lambda: login.submit_code(code.strip()), _("the login code"))
     elif outcome is LoginOutcome.PASSWORD_STEP:
-        with steps.step("Вход: пароль"):
+        with steps.step(_("Log in: password")):
             password = credentials.password.get_secret_value()
             if not password:
-                raise ConfigurationError("the site asks for a password and none was given: set OKKO_PASSWORD, or "
-                                         "run `okko-cancel login` on a terminal")
-            outcome = _attempts(login, lambda: login.submit_password(password), "the password step")
+                raise ConfigurationError(_("the site asks for a password and none was given: set OKKO_PASSWORD, or "
+                                           "run `okko-cancel login` on a terminal"))
+            outcome = _attempts(login, lambda: login.submit_password(password), _("the password step"))
     if outcome in WALLS:
         get_past(outcome, page, person)
         return
     _raise_for(outcome, login, credentials)
     if outcome is not LoginOutcome.SIGNED_IN:
-        raise FlowFailed("Вход", "the profile button «Профиль» or the link «Настройки»",
-                         "the site did not show the signed-in header after the login")
+        raise FlowFailed(_("Log in"), _("the profile button «{button}» or the link «{link}»").format(
+                             button="Профиль", link="Настройки"),
+                         _("the site did not show the signed-in header after the login"))
 
 
 def ensure_signed_in(
@@ -217,12 +226,12 @@ def log_in(page: Page, steps: StepLog, credentials: Credentials | None, *,
     wall = LoginPage(page).needs_person()
     if wall is not None:
         # Сбер ID or an anti-bot page on the way to the settings.
-        with steps.step("Вход: сайт просит человека"):
+        with steps.step(_("Log in: the site asks for a person")):
             get_past(wall, page, person)
         if Header(page).is_signed_in():
             return
     if credentials is None:
-        raise LoginRejected("the saved session has expired and no credentials are saved: run `okko-cancel login`")
+        raise LoginRejected(_("the saved session has expired and no credentials are saved: run `okko-cancel login`"))
     sign_in(page, steps, credentials, code_provider=code_provider, person=person)
 
 
@@ -231,7 +240,7 @@ def back_in_settings(page: Page, steps: StepLog, start_on: type[SettingsSection]
     if urlsplit(page.url).path.startswith("/settings"):
         # The login's `next` brought the page back to the settings: loading them again
         # would only cost time (about a page load on every fresh login).
-        with steps.step("Открыть настройки"):
+        with steps.step(_("Open the settings")):
             wait_for_settings(page, start_on)
     else:
         open_settings(page, steps, start_on)

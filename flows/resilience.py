@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from automations.errors import SiteUnreachable
+from automations.i18n import _
 from automations.pages.settings import SettingsSection
 from automations.retry import Backoff, pause
 
@@ -23,7 +24,8 @@ def load(section: SettingsSection, how: Callable[[], None], backoff: Backoff = B
         section.reload()
     failure = section.load_failure()
     if failure is not None:
-        raise SiteUnreachable(f"«{section.title}» kept failing to load after {backoff.attempts} attempts («{failure}»)")
+        raise SiteUnreachable(_("«{section}» kept failing to load after {attempts} attempts («{failure}»)").format(
+            section=section.title, attempts=backoff.attempts, failure=failure))
 
 
 def change_with_read_back(
@@ -40,10 +42,11 @@ def change_with_read_back(
                 return
         except SiteUnreachable:
             raise SiteUnreachable(
-                f"{what}: the site did not confirm it and the state could not be read back, so whether it "
-                "happened is unknown; check the site (or run `okko-cancel status`) before running again"
+                _("{what}: the site did not confirm it and the state could not be read back, so whether it happened "
+                  "is unknown; check the site (or run `okko-cancel status`) before running again").format(what=what)
             ) from None
         delay = next(pauses, None)
         if delay is None:
-            raise SiteUnreachable(f"{what}: the site kept failing after {backoff.attempts} attempts; it was not done")
+            raise SiteUnreachable(_("{what}: the site kept failing after {attempts} attempts; it was not done").format(
+                what=what, attempts=backoff.attempts))
         pause(delay)

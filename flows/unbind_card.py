@@ -7,6 +7,7 @@ from dataclasses import asdict
 from playwright.sync_api import Page
 
 from automations.errors import ConfigurationError, FlowFailed
+from automations.i18n import _
 from automations.pages import PaymentsPage
 from automations.steps import StepLog
 from automations.models import ActionReport
@@ -31,16 +32,17 @@ def _is_unbound(payments: PaymentsPage, last4: str) -> bool:
 
 def unbind_cards(page: Page, steps: StepLog, *, card: str | None = None, dry_run: bool = False) -> ActionReport:
     payments = PaymentsPage(page)
-    with steps.step("Открыть «Оплата услуг»"):
+    with steps.step(_("Open «{section}»").format(section=payments.title)):
         load(payments, payments.open_from_menu_unless_shown)
         before = payments.cards()
     targets = [c for c in before if card is None or c.last4 == card.strip()[-4:]]
     if card and not targets:
-        bound = ", ".join(c.label for c in before) or "none"
-        raise ConfigurationError(f"no bound card ends in {card} (bound cards: {bound})")
+        bound = ", ".join(c.label for c in before) or _("none")
+        raise ConfigurationError(_("no bound card ends in {card} (bound cards: {bound})").format(card=card,
+                                                                                               bound=bound))
     report = ActionReport(ACTION, dry_run, before={"cards": [asdict(c) for c in before]})
     for target in targets:
-        with steps.step(f"Отвязать {target.label}"):
+        with steps.step(_("Unbind {card}").format(card=target.label)):
             if dry_run:
                 payments.start_unbinding(target.last4)
                 payments.cancel_unbind()
@@ -49,15 +51,16 @@ def unbind_cards(page: Page, steps: StepLog, *, card: str | None = None, dry_run
                 change_with_read_back(
                     act=lambda last4=target.last4: _unbind(payments, last4),
                     is_done=lambda last4=target.last4: _is_unbound(payments, last4),
-                    what=f"unbinding {target.label}",
+                    what=_("unbinding {card}").format(card=target.label),
                 )
         report.changed.append(target.label)
-    with steps.step("Проверить «Оплата услуг» после перезагрузки"):
+    check = _("Check «{section}» after a reload").format(section=payments.title)
+    with steps.step(check):
         load(payments, payments.reload)
         after = payments.cards()
     report.after = {"cards": [asdict(c) for c in after]}
     unbound = {c.last4 for c in targets}
     still_bound = [c.label for c in after if c.last4 in unbound] if not dry_run else []
     if still_bound:
-        raise FlowFailed("Проверить «Оплата услуг» после перезагрузки", still_bound[0], "the card is still bound after the reload")
+        raise FlowFailed(check, still_bound[0], _("the card is still bound after the reload"))
     return report

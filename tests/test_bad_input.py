@@ -104,10 +104,10 @@ CASES = {
                            setup=lock_the_demo_account),
     "malformed base URL": Case(["status"], 2, "Error: bad setting base_url (OKKO_BASE_URL or --base-url): must be an "
                                "http(s) URL such as https://okko.tv", env={"OKKO_BASE_URL": "okko.tv"}),
-    "unreachable host": Case(["status"], 4, r"^Error: the site could not be reached during 'Открыть настройки': "
+    "unreachable host": Case(["status"], 4, r"^Error: the site could not be reached during 'Open the settings': "
                              r"Page\.goto: net::ERR_CONNECTION_REFUSED at http://127\.0\.0\.1:\d+/settings/subscriptions$",
                              env={"OKKO_BASE_URL": "CLOSED"}),
-    "unsafe port": Case(["status"], 4, "Error: the site could not be reached during 'Открыть настройки': Page.goto: "
+    "unsafe port": Case(["status"], 4, "Error: the site could not be reached during 'Open the settings': Page.goto: "
                         "net::ERR_UNSAFE_PORT at http://127.0.0.1:1/settings/subscriptions (browsers never connect "
                         "to this port: serve the site on another one)", env={"OKKO_BASE_URL": "http://127.0.0.1:1"},
                         reaches_site=False),

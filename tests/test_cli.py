@@ -246,7 +246,7 @@ def test_verbose_shows_each_steps_page(site: AdminClient, mock_site: MockSite, d
     result = run(["-v", "unbind-card", "--dry-run"], with_password(data_dir, mock_site.url))
 
     assert result.exit_code == 0, result.output
-    step = next(line for line in result.stderr.splitlines() if "Открыть «Оплата услуг»" in line)
+    step = next(line for line in result.stderr.splitlines() if "Open «Оплата услуг»" in line)
     assert f"{mock_site.url}/settings/" in step
 
 
@@ -274,7 +274,7 @@ def test_breaking_layout_exits_1_naming_the_step_and_the_element(
 
     assert result.exit_code == 1, result.output
     message = error_line(result)
-    assert "step 'Открыть «Оплата услуг»'" in message
+    assert "step 'Open «Оплата услуг»'" in message
     assert "element" in message and "Оплата услуг" in message.split("element", 1)[1]
     assert card_labels(site) == ["Visa •••• 4242"]
     assert len(list((data_dir / "receipts").glob("*-unbind-card-failed.json"))) == 1
@@ -341,9 +341,9 @@ def test_check_mock_on_breaking_exits_1_naming_the_step(data_dir: Path) -> None:
                  cli_env(data_dir, "https://okko.tv"))
 
     assert result.exit_code == 1, result.output
-    assert "«Открыть «Оплата услуг»»" in error_line(result) and "Оплата услуг" in error_line(result)
+    assert "«Open «Оплата услуг»»" in error_line(result) and "Оплата услуг" in error_line(result)
     document = json.loads(result.stdout)
-    assert [s["name"] for s in document["steps"] if s["outcome"] == "failed"] == ["Открыть «Оплата услуг»"]
+    assert [s["name"] for s in document["steps"] if s["outcome"] == "failed"] == ["Open «Оплата услуг»"]
 
 
 @pytest.mark.variant("classic")  # a password the site refuses; okko.tv logs in by code

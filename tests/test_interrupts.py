@@ -32,8 +32,8 @@ pytestmark = pytest.mark.slow
 # Long enough that a run waiting on it is still waiting when the signal comes (it is sent as
 # soon as the run says where it is); a run that is not interrupted never meets it.
 HOLD_MS = 20_000
-AUTO_RENEW_OFF = "Отключить автопродление «Оптимум»"
-UNBIND = "Отвязать Visa •••• 4242"
+AUTO_RENEW_OFF = "Turn auto-renew off for «Оптимум»"
+UNBIND = "Unbind Visa •••• 4242"
 ERROR_LINE = re.compile(r"^Error: (.*)$", re.MULTILINE)
 
 
@@ -75,7 +75,7 @@ def test_ctrl_c_after_a_change_says_what_was_done_and_keeps_it_in_a_receipt(
     site.set_faults(latency_ms=HOLD_MS, latency_path="/api/v1/cards")
     env = cli_env(data_dir, mock_site.url, OKKO_LOGIN=DEMO_EMAIL, OKKO_PASSWORD=DEMO_PASSWORD)
     run = start(started, ["cancel", "--yes"], env)
-    run.wait_for("Проверить «Подписки» после перезагрузки")
+    run.wait_for("Check «Подписки» after a reload")
 
     run.interrupt(group=group)
     code, out, err = run.finish()
@@ -88,8 +88,8 @@ def test_ctrl_c_after_a_change_says_what_was_done_and_keeps_it_in_a_receipt(
     assert (receipt["site"], receipt["account"]) == (mock_site.url, DEMO_EMAIL)
     assert receipt["done"] == [AUTO_RENEW_OFF] and receipt["under_way"] is None
     names = [step["name"] for step in receipt["steps"]]
-    assert names[names.index(AUTO_RENEW_OFF) + 1] == "Проверить «Подписки» после перезагрузки"
-    assert not any(name.startswith("Отвязать") for name in names)
+    assert names[names.index(AUTO_RENEW_OFF) + 1] == "Check «Подписки» after a reload"
+    assert not any(name.startswith("Unbind") for name in names)
     if not group:
         # The browser lived on: the receipt shows the page as Ctrl-C left it.
         assert receipt["path"].with_suffix(".png").read_bytes().startswith(b"\x89PNG")
@@ -109,7 +109,7 @@ def test_ctrl_c_during_a_change_says_it_may_have_happened(
     site.set_faults(fail={"path": "/api/v1/cards/", "status": 503, "count": attempts})
     env = cli_env(data_dir, mock_site.url, OKKO_LOGIN=DEMO_EMAIL, OKKO_PASSWORD=DEMO_PASSWORD)
     run = start(started, ["unbind-card", "--yes"], env)
-    run.wait_for("Открыть «Оплата услуг»")
+    run.wait_for("Open «Оплата услуг»")
     wait_until(lambda: faults_in_force(site)["fail"][0]["count"] < attempts)  # the first attempt came
     site.set_faults(latency_ms=HOLD_MS, latency_path="/api/v1/cards/")  # and the next one waits
 

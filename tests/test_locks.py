@@ -41,7 +41,7 @@ def first_and_others(started: list[CliProcess], command: list[str], others: int,
     env = cli_env(data_dir, base_url, OKKO_LOGIN=DEMO_EMAIL, OKKO_PASSWORD=DEMO_PASSWORD)
     first = CliProcess(command, {**env, "OKKO_CODE_COMMAND": gated(code_command(base_url))}, stdin=True)
     started.append(first)
-    first.wait_for("Вход: почта или телефон")  # the code is asked for next: the run waits, locked
+    first.wait_for("Log in: e-mail or phone")  # the code is asked for next: the run waits, locked
     rest = [CliProcess(command, env) for _ in range(others)]
     started.extend(rest)
     ended = []
@@ -94,7 +94,7 @@ def test_ctrl_c_while_waiting_for_the_lock_ends_that_run_only(
     first = CliProcess(["unbind-card", "--yes"], {**env, "OKKO_CODE_COMMAND": gated(code_command(mock_site.url))},
                        stdin=True)
     started.append(first)
-    first.wait_for("Вход: почта или телефон")
+    first.wait_for("Log in: e-mail or phone")
     second = CliProcess(["unbind-card", "--yes"], env)
     started.append(second)
     second.wait_for(f"{IN_PROGRESS}: waiting")

@@ -60,8 +60,15 @@ def compiled(catalog: Catalog) -> bytes:
     return buffer.getvalue()
 
 
+def _key(text: str | list[str] | tuple[str, ...]) -> str | tuple[str, ...]:
+    """A message's id or translation, comparable: a plural one (ngettext) is read from the .mo
+    as a list and from the .po as a tuple."""
+    return text if isinstance(text, str) else tuple(text)
+
+
 def untranslated(catalog: Catalog) -> list[str]:
-    return [str(m.id) for m in catalog if m.id and (not m.string or m.fuzzy)]
+    # A plural message (ngettext) is untranslated while any of its forms is.
+    return [str(m.id) for m in catalog if m.id and (not m.string or not all(m.string) or m.fuzzy)]
 
 
 def check() -> list[str]:
@@ -69,8 +76,8 @@ def check() -> list[str]:
     catalog = merged()
     problems = [f"untranslated: {message!r}" for message in untranslated(catalog)]
     with RU_MO.open("rb") as handle:
-        shipped = {m.id: m.string for m in read_mo(handle) if m.id}
-    current = {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
+        shipped = {_key(m.id): _key(m.string) for m in read_mo(handle) if m.id}
+    current = {_key(m.id): _key(m.string) for m in catalog if m.id and m.string and not m.fuzzy}
     if shipped != current:
         problems.append(f"{RU_MO.relative_to(REPO)} is not compiled from {RU_PO.relative_to(REPO)}: run `make catalogs`")
     return problems

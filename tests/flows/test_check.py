@@ -51,7 +51,7 @@ def test_breaking_layout_is_caught_named_and_reported(
 
     # The failing step is named, with what it looked for and where, and the rest still ran.
     [failed] = report.failed
-    assert (failed.group, failed.name) == ("unbind-card", "Открыть «Оплата услуг»")
+    assert (failed.group, failed.name) == ("unbind-card", "Open «Оплата услуг»")
     assert "Оплата услуг" in failed.element
     assert failed.url.endswith("/settings/subscriptions")
     assert "profile" in {s.group for s in report.steps if s.outcome == "ok"}
@@ -80,7 +80,7 @@ def test_breaking_layout_is_caught_named_and_reported(
     # HTML: a person sees the failing row and the screenshot.
     index = write_html(tmp_path / "report", report.to_dict(), tmp_path / "shots")
     page.goto(index.as_uri())
-    image = page.get_by_role("img", name="Screenshot at the failure of Открыть «Оплата услуг»")
+    image = page.get_by_role("img", name="Screenshot at the failure of Open «Оплата услуг»")
     assert image.evaluate("img => img.complete && img.naturalWidth > 0")
     assert page.get_by_role("row").filter(has=page.get_by_role("cell", name="failed", exact=True)).count() == 1
     # The rest of the failing flow did not run, and says so.

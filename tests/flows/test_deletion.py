@@ -58,7 +58,7 @@ def test_composes_the_letter_from_the_profile_and_keeps_it(
         assert line in body
     assert any("«Оптимум» still renews" in note and "okko-cancel cancel" in note for note in report.notes)
     assert any("no OKKO_SMTP_HOST" in note and str(eml) in note for note in report.notes)
-    assert [r.name for r in steps.records] == ["Открыть «Подписки»", "Открыть «Основные»"]
+    assert [r.name for r in steps.records] == ["Open «Подписки»", "Open «Основные»"]
     assert site.events() == events_before
 
     assert report.receipt is not None

@@ -188,7 +188,7 @@ def test_password_never_shows_in_steps_or_errors(
         messages = [str(raised.value), repr(raised.value)]
 
     records = steps.to_list()
-    assert [record["name"] for record in records] == ["Вход: почта или телефон", "Вход: пароль"]
+    assert [record["name"] for record in records] == ["Log in: e-mail or phone", "Log in: password"]
     assert password not in json.dumps(records, ensure_ascii=False)
     for message in messages:
         assert password not in message

@@ -154,7 +154,8 @@ def test_a_code_field_with_no_label_and_no_button_signs_in(
     sign_in(consented_page, steps, Credentials(login, SecretStr("")), code_provider=outbox_codes)
 
     assert events_of(site, "login_ok")[-1]["account"] == "demo@okko.test"
-    assert [r.name for r in steps.records][-1] == ("Вход: код из СМС" if login.startswith("+") else "Вход: код из письма")
+    code_step = "Log in: the code from the SMS" if login.startswith("+") else "Log in: the code from the e-mail"
+    assert [r.name for r in steps.records][-1] == code_step
 
 
 def test_the_settings_open_from_the_avatar_menu(signed_in_page: Page) -> None:

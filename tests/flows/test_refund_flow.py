@@ -57,7 +57,7 @@ def test_default_account_is_past_the_window_and_keeps_a_receipt(
     assert [p["date"] for p in optimum.past_payments] == paid[1:]
     assert report.account == {"email": "demo@okko.test", "phone": "+7 999 123-45-67"}
     assert "вернуть" not in report.hotline["say"] and "«Оптимум»" in report.hotline["say"]
-    assert [r.name for r in steps.records] == ["Открыть «Основные»", "Открыть «Подписки»", "Открыть «Оплата услуг»"]
+    assert [r.name for r in steps.records] == ["Open «Основные»", "Open «Подписки»", "Open «Оплата услуг»"]
     assert site.events() == events_before  # read only
 
     assert report.receipt is not None

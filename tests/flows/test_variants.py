@@ -99,9 +99,9 @@ def test_unbind_fails_naming_the_missing_menu_link(site: AdminClient, settings_p
         unbind_cards(settings_page, steps)
 
     assert raised.value.exit_code == 1
-    assert raised.value.step == "Открыть «Оплата услуг»"
+    assert raised.value.step == "Open «Оплата услуг»"
     assert "Оплата услуг" in raised.value.element
-    assert [(r.name, r.outcome) for r in steps.records] == [("Открыть «Оплата услуг»", "failed")]
+    assert [(r.name, r.outcome) for r in steps.records] == [("Open «Оплата услуг»", "failed")]
     assert site.account() == before
     assert site.events(since) == []
 
