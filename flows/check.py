@@ -173,8 +173,8 @@ def run_check(
     `expected`: each flow's step names in the last passing run, to name the steps a failure
     left unrun."""
     if traces is None or screenshots is None:
-        checks = settings.home.folder(CHECKS, utc_stamp())
-        traces, screenshots = traces or checks, screenshots or checks
+        folder = settings.home.folder(CHECKS, utc_stamp())
+        traces, screenshots = traces or folder, screenshots or folder
     login = credentials.login if credentials else None
     saved = SavedSession(settings.home, login)
     with account_lock(settings.home, login, on_wait=on_notice), BrowserSession(settings, saved.load()) as session:

@@ -11,9 +11,12 @@ Each run costs a browser and the step's timeout, so one test walks all three.
 
 from __future__ import annotations
 
+import functools
 import json
+import threading
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -107,3 +110,41 @@ def test_failing_twice_alerts_once_and_passing_again_says_recovered(
     assert (opened["passed"], opened["failed"], opened["pass_rate"]) == (1, 2, 0.3333)
     assert opened["median_seconds"] > 0
     assert {s["pass_rate"] for s in steps.values() if s["group"] == "profile"} == {1.0}
+
+
+class Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # the tests' output is theirs
+
+
+@pytest.fixture
+def not_okko(tmp_path: Path) -> Iterator[str]:
+    """A site on loopback that is not OKKO at all (a folder served as files): no login page."""
+    (tmp_path / "site").mkdir()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(tmp_path / "site")))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def test_a_login_page_that_changed_is_a_failure_and_every_flow_is_listed_skipped(
+    data_dir: Path, tmp_path: Path, not_okko: str
+) -> None:
+    badge = tmp_path / "badge.json"
+
+    result = run(["check", "--timeout", "1", "--json", "--badge", str(badge)],
+                 cli_env(data_dir, not_okko, OKKO_LOGIN="demo@okko.test", OKKO_PASSWORD="not-sent"))
+
+    assert result.exit_code == 1, result.output
+    steps = json.loads(result.stdout)["steps"]
+    [failed] = [s for s in steps if s["outcome"] == "failed"]
+    assert failed["group"] == "login"
+    assert [(s["group"], s["name"], s["detail"]) for s in steps if s["outcome"] == "skipped"] == [
+        (flow, f"all of «{flow}»", "not run: the login failed")
+        for flow in ("disable-auto-renew", "unbind-card", "sign-out-devices", "profile")]
+    assert json.loads(badge.read_text())["message"] == f"failing: «{failed['name']}»"

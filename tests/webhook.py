@@ -34,7 +34,7 @@ def serve_webhook() -> Iterator[Webhook]:
     hook = Webhook(port=0)
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             if hook.status == 200:
                 hook.received.append(json.loads(body))
@@ -42,7 +42,7 @@ def serve_webhook() -> Iterator[Webhook]:
             self.send_header("Content-Length", "0")
             self.end_headers()
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - http.server's signature
+        def log_message(self, format: str, *args: Any) -> None:
             pass  # the tests' output is theirs
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

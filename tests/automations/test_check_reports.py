@@ -53,7 +53,7 @@ def read(index: Path) -> Links:
     return links
 
 
-def failing_run(tmp_path: Path) -> dict[str, Any]:
+def failing_run(tmp_path: Path) -> tuple[dict[str, Any], Path]:
     """A run as `check` leaves it: the screenshot in the data dir's checks folder, the trace too."""
     artifacts = tmp_path / "data" / "checks" / "20250701T071700Z"
     artifacts.mkdir(parents=True)

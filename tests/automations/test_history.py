@@ -12,7 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from automations.history import History, HistoryUnreadable, Mode, NewRun, StepRun, check_run, expected_steps
+from automations.history import (
+    History,
+    HistoryUnreadable,
+    Mode,
+    NewRun,
+    StepRun,
+    check_run,
+    expected_steps,
+)
 from tests.helpers import cli_env, error_line, run
 
 LOGIN = StepRun("login", "Open the settings", "ok", 1.0)
