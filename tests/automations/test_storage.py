@@ -192,7 +192,8 @@ def test_cli_warns_about_a_session_file_others_can_read(tmp_path: Path) -> None:
 
     data = tmp_path / "data"
     data.mkdir()
-    (data / "session.json").write_text("{}")
+    # A session as a run saves it (an unreadable one is set aside, with a warning of its own).
+    (data / "session.json").write_text('{"site": "okko.tv", "login": null, "storage_state": {"cookies": [], "origins": []}}')
     (data / "session.json").chmod(0o644)
 
     result = CliRunner().invoke(cli, ["logout"], env={"OKKO_DATA_DIR": str(data)})
