@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from automations.errors import ConfigurationError
+from automations.i18n import use_language
 from automations.locators import ROLES, TABLES, Find, Words, all_keys
 from automations.overrides import apply_overrides, closest, parse_overrides, reset_overrides
 
@@ -21,6 +22,8 @@ FILE = Path("locators.toml")
 
 @pytest.fixture(autouse=True)
 def _built_in_afterwards() -> Iterator[None]:
+    # The messages read in English, whatever language a command run before in this process chose.
+    use_language("en")
     yield
     reset_overrides()
 

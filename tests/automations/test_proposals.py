@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Page
 
 from automations.errors import FlowFailed
+from automations.i18n import use_language
 from automations.locators import TABLES
 from automations.overrides import apply_overrides, parse_overrides, reset_overrides
 from automations.pages import SettingsSection
@@ -33,6 +34,8 @@ def start_on() -> type[SettingsSection]:
 
 @pytest.fixture(autouse=True)
 def _built_in_afterwards() -> Iterator[None]:
+    # The messages read in English, whatever language a command run before in this process chose.
+    use_language("en")
     yield
     reset_overrides()
 
