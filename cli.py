@@ -438,7 +438,6 @@ def watch(**options: Any) -> None:
                             ChargedAfterCancel.exit_code)
 
 
-
 @cli.command("deletion-request")
 @common_options
 @change_options

@@ -37,6 +37,14 @@ def pytest_configure(config: pytest.Config) -> None:
     use_language("en")
 
 
+@pytest.fixture(autouse=True)
+def english_after_each_test() -> Iterator[None]:
+    """A test that switches the language in-process (`--lang ru` through CliRunner) leaves it
+    English for the next one."""
+    yield
+    use_language("en")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests marked `slow` (whole CLI runs, every flow in `check`: seconds each) run first:
     under xdist's worksteal a long test that starts last keeps one worker busy after the

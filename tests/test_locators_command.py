@@ -18,7 +18,8 @@ from tests.keyrings import MemoryKeyring
 
 RENAMED = "Убрать карту"
 FIX = '[payments.unbind_button]\nnames = ["Убрать карту"]'
-WITH_A_NAME = '[payments.unbind_button]\nnames = ["Удалить навсегда"]\n\n[devices.current_words]\ntexts = ["Вы здесь"]\nreplace = true\n'
+WITH_A_NAME = ('[payments.unbind_button]\nnames = ["Удалить навсегда"]\n\n'
+               '[devices.current_words]\ntexts = ["Вы здесь"]\nreplace = true\n')
 
 
 def with_password(data_dir: Path, base_url: str, **extra: str) -> dict[str, str | None]:
@@ -120,12 +121,14 @@ BAD_FILES = [
      "[payments.unbind_button] replace = true needs at least one alternative of its own"),
     ("[login.login_input]\nnames = ['Почта']\n", '[login.login_input] names need a role here, e.g. role = "button"'),
     ("[payments.unbind_button]\nnames = ['Убрать карту'\n", "locators.toml, line 2: not valid TOML"),
-    ("[payments.unbind_button]\nnames = [\"Убрать\"]\n[payments.unbind_button]\n", "locators.toml, line 3: not valid TOML"),
+    ("[payments.unbind_button]\nnames = [\"Убрать\"]\n[payments.unbind_button]\n",
+     "locators.toml, line 3: not valid TOML"),
     ("[payments.unbind_button]\nnames = Убрать\n", "locators.toml, line 2: not valid TOML (Invalid value"),
 ]
 
 
-@pytest.mark.parametrize(("content", "message"), BAD_FILES, ids=[message.split(";")[0][:40] for _, message in BAD_FILES])
+@pytest.mark.parametrize(("content", "message"), BAD_FILES,
+                         ids=[message.split(";")[0][:40] for _, message in BAD_FILES])
 def test_a_wrong_locators_file_is_refused_in_one_line(data_dir: Path, content: str, message: str) -> None:
     data_dir.mkdir(parents=True)
     (data_dir / "locators.toml").write_text(content, encoding="utf-8")
