@@ -33,7 +33,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import signal
 import threading
 import time
 from collections import Counter, deque
@@ -59,7 +58,7 @@ from automations.models import AccountState
 from automations.session import start_browser
 from automations.settings import Settings
 from automations.storage import private_dir
-from flows.interruption import VANISHED_BROWSER_WAIT_S, RunInterrupted
+from flows.interruption import VANISHED_BROWSER_WAIT_S, RunInterrupted, deaf_to_ctrl_c
 from flows.login import CodeProvider
 from flows.registry import BATCH_COMMANDS, COMMANDS
 from automations.models import ActionReport
@@ -587,7 +586,7 @@ def run_batch(
     except KeyboardInterrupt:
         interrupt.set()
         # A worker whose start Ctrl-C cut into sees `interrupt` and ends before it begins.
-        with _deaf_to_ctrl_c():
+        with deaf_to_ctrl_c():
             _wait_for(launched)
     else:
         # Left over only when no worker got a browser: each such account fails with why.
@@ -617,22 +616,6 @@ def _wait_for(ends: Sequence[threading.Event]) -> None:
     for ended in ends:
         while not ended.wait(0.5):
             pass
-
-
-@contextmanager
-def _deaf_to_ctrl_c() -> Iterator[None]:
-    """After the first Ctrl-C, more of them (people press it twice) change nothing: the workers'
-    runs stop at their next step (at once, where the browsers went with the first), and each
-    must be recorded before the batch ends; a step waits at most the settings' timeout.
-    Signals reach the main thread only, and only there can their handling change."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
 
 
 def _interrupted_line(report: BatchReport, todo: int) -> str:
