@@ -41,6 +41,7 @@ from automations.overrides import listing, listing_lines, listing_tables
 from automations.output import (AccountPrinter, action_lines, batch_lines, check_table, deletion_lines, refund_lines,
                                 state_tables)
 from automations.output import history_tables
+from automations.proposals import proposal_lines
 from automations.prompts import (Resolved, code_provider, confirm_change, credentials_to_save, describe_source,
                                  resolve_credentials)
 from automations.session import SavedSession
@@ -309,6 +310,9 @@ def check(mock: bool, variant: str, junit: Path | None, report_dir: Path | None,
         print_json(document)
     else:
         stdout.print(check_table(document))
+        for step in document["steps"]:
+            for line in proposal_lines(step["proposal"]) if step.get("proposal") else []:
+                stdout.print(line, markup=False)
     if not report.passed:
         first = report.failed[0]
         raise CommandFailed(_("{failed} of {steps} steps failed; first: step «{step}» looked for {what} at {url}").format(

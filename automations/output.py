@@ -13,6 +13,7 @@ from rich.table import Table
 
 from automations.check_reports import step_outcome
 from automations.i18n import _
+from automations.proposals import proposal_lines
 from automations.models import AccountState
 from automations.refund_rule import ddmmyyyy
 from automations.steps import StepRecord
@@ -46,6 +47,9 @@ class StepPrinter:
         if self.verbose and record.url:
             line += f" [dim]{escape(record.url)}[/]"
         self.console.print(line, highlight=False)
+        if record.outcome == "failed" and record.proposal:
+            for said in proposal_lines(record.proposal):
+                self.console.print(f"  {escape(said)}", highlight=False)
         if self.verbose and record.outcome == "failed":
             for said in (record.detail, record.locator and f"locator: {record.locator}"):
                 if said:
