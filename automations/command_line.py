@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from automations.credentials import CredentialStore, Credentials
+from automations.driver import show_playwright_log
 from automations.errors import FlowFailed, Interrupted, OkkoCancelError
 from automations.i18n import LANGS, Lang, _, use_language
 from automations.output import StepPrinter
@@ -170,6 +171,7 @@ def invocation(options: dict[str, Any]) -> Invocation:
     headed = merged.pop("headed", None)
     settings = load_settings(**merged, headless=False if headed else None)
     use_language(settings.lang)
+    show_playwright_log(verbose)
     load_overrides(settings)
     settings.home.ensure()
     session = SavedSession(settings.home, None, warn=warn)

@@ -7,7 +7,9 @@ before anything else, to start the driver while the rest is importing.
 
 from __future__ import annotations
 
+import logging
 import os
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +19,48 @@ from platformdirs import user_cache_path
 from playwright.sync_api import Browser, Playwright, sync_playwright
 
 from automations import APP_NAME
+
+# Playwright logs an error in its own event listeners, traceback included, through logging's
+# last-resort handler onto stderr: a Ctrl-C landing mid-message does that. The error reaches
+# the flow anyway, as the next call's exception, so a person gets it once and never as a
+# traceback; -v shows Playwright's line (show_playwright_log).
+PLAYWRIGHT_LOG = logging.getLogger("playwright")
+PLAYWRIGHT_LOG.addHandler(logging.NullHandler())
+PLAYWRIGHT_LOG.propagate = False
+
+
+class _OneLine(logging.Formatter):
+    """A log line with its exception's message instead of its traceback."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = record.getMessage()
+        if record.exc_info and record.exc_info[1] is not None:
+            text += f": {record.exc_info[1]}"
+        return f"playwright: {text}"
+
+
+class _ToStderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever sys.stderr is when a line comes (a test runner swaps it)."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> object:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: object) -> None:
+        pass
+
+
+_VERBOSE_HANDLER = _ToStderr()
+_VERBOSE_HANDLER.setFormatter(_OneLine())
+
+
+def show_playwright_log(verbose: bool) -> None:
+    """Playwright's own log lines on stderr under -v, one line each; nothing otherwise."""
+    if verbose:
+        PLAYWRIGHT_LOG.addHandler(_VERBOSE_HANDLER)
+    else:
+        PLAYWRIGHT_LOG.removeHandler(_VERBOSE_HANDLER)
 
 
 def start_playwright() -> Playwright:
