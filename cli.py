@@ -16,35 +16,31 @@ if __name__ == "__main__":
     run_app("cli", COMMANDS, BROWSER_COMMANDS)
     raise SystemExit
 
-import time
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 import click
 
-from automations.alerts import check_urls, record_and_alert, where_is_the_report
-from automations.check_reports import write_badge, write_html, write_junit
-from automations.command_line import (CommandFailed, Invocation, change_options, common_options,
-                                      common_options_connecting_to_many, exits_by_contract, given_before_the_command,
-                                      invocation, print_document, print_json, lang_from_environment,
-                                      refuse_common_options, stderr, stdout)
-from automations.command_line import F, warn
-from automations.guides import ROUTES, guide_lines, index_lines, store_guide_command, store_pointer
-from automations.guides import guide as guide_document
-from automations.history import MOCK_SITE, Mode, check_run, expected_steps, history_document, history_or_none
+from automations.command_line import (CommandFailed, Invocation, batch_options, change_options, check_options,
+                                      common_options, common_options_connecting_to_many, deletion_options,
+                                      exits_by_contract, invocation, monitoring_options, print_document, print_json,
+                                      stderr, stdout, warn)
+from automations.errors import ChargedAfterCancel
+from automations.guides import store_guide_command, store_pointer
+from automations.history import MOCK_SITE
 from automations.home import BATCH
-from automations.i18n import LANGS, _, use_language
-from automations.mail import DEFAULT_REASON, DELETION_ADDRESS
+from automations.i18n import _
+from automations.local_commands import LOCAL_COMMANDS
+from automations.mail import DELETION_ADDRESS
 from automations.models import AccountState
-from automations.overrides import listing, listing_lines, listing_tables
+from automations.monitoring import Expected, Report, Reporting, Scope, monitored_check, refuse_bad_reporting
 from automations.output import (AccountPrinter, action_lines, batch_lines, check_table, deletion_lines, refund_lines,
                                 state_tables)
-from automations.output import history_tables
 from automations.proposals import proposal_lines
 from automations.prompts import (Resolved, code_provider, confirm_change, credentials_to_save, describe_source,
                                  resolve_credentials)
-from automations.session import SavedSession
+from automations.watch_rules import Cancellation, cancellations_to_watch, watch_lines
 from fixtures.commands import MOCK_VARIANTS, check_mock_site, demo, mock_site
 from flows.check import run_check
 from flows.registry import BATCH_COMMANDS, COMMANDS
@@ -108,27 +104,6 @@ def login(**options: Any) -> None:
     else:
         stdout.print(_("Logged in to {site} as {login}; credentials saved in the {where}.").format(
             site=run.settings.site_key, login=credentials.login, where=store.describe()), markup=False)
-
-
-@cli.command()
-@common_options
-@exits_by_contract
-def logout(**options: Any) -> None:
-    """Forget the saved credentials and browser session for the site.
-
-    \b
-    Example:
-      okko-cancel logout
-    """
-    run = invocation(options)
-    forgot_credentials = run.credential_store().forget()
-    forgot_session = SavedSession(run.settings.home, None).forget()
-    if run.as_json:
-        print_json({"credentials_removed": forgot_credentials, "session_removed": forgot_session})
-    elif forgot_credentials or forgot_session:
-        stdout.print(_("Forgot the saved credentials and session for {site}.").format(site=run.settings.site_key))
-    else:
-        stdout.print(_("Nothing was saved for {site}.").format(site=run.settings.site_key))
 
 
 @cli.command()
@@ -237,26 +212,9 @@ def cancel(yes: bool, dry_run: bool, **options: Any) -> None:
     run_action(run, "cancel", dry_run=dry_run)
 
 
-def monitoring_options(command: F) -> F:
-    """--notify, --alert-after and --badge: what a scheduled `check` (and `watch`) tells people."""
-    command = click.option("--badge", type=click.Path(path_type=Path, dir_okay=False),
-                           help="Write a shields.io endpoint badge here (JSON: passing, or failing and the step).")(command)
-    command = click.option("--alert-after", default=2, show_default=True, type=click.IntRange(1, 1000), metavar="N",
-                           help="Alert once N runs in a row have failed (counted in the history), and once more when "
-                           "one passes after that.")(command)
-    return click.option("--notify", "notify_urls", multiple=True, metavar="URL",
-                        help="An Apprise URL to alert (json://host/path, tgram://token/chat, mailto://…); repeat it "
-                        "for several (OKKO_NOTIFY_URLS: apart by commas or spaces).")(command)
-
-
 @cli.command()
 @common_options
-@click.option("--mock", is_flag=True, help="Check the bundled mock site with its demo account instead of the configured site.")
-@click.option("--variant", default="okko", show_default=True, type=click.Choice(MOCK_VARIANTS),
-              help="With --mock: the mock site's layout (okko: as okko.tv is known to be).")
-@click.option("--junit", type=click.Path(path_type=Path, dir_okay=False), help="Write a JUnit XML report here (a test case per step).")
-@click.option("--report", "report_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Write a static HTML report (steps, each failure's screenshot and trace) into this folder.")
+@check_options(MOCK_VARIANTS)
 @monitoring_options
 @exits_by_contract
 def check(mock: bool, variant: str, junit: Path | None, report_dir: Path | None, notify_urls: tuple[str, ...],
@@ -276,36 +234,23 @@ def check(mock: bool, variant: str, junit: Path | None, report_dir: Path | None,
       okko-cancel check --notify 'json://hooks.example/okko' --alert-after 2 --badge badge.json
     """
     run = invocation({**options, "notify_urls": list(notify_urls) or None})
-    check_urls(run.settings.notify_urls)  # a URL Apprise cannot use is refused before any browser starts
-    mode: Mode = "mock" if mock else "live"
-    scope = MOCK_SITE if mock else run.settings.site_key
-    with history_or_none(run.settings.home.history_file, warn) as history:
-        # The steps of the last passing run name those a failure leaves unrun.
-        expected = expected_steps(history.last_passing("check", mode, scope)) if history else {}
-        started = time.perf_counter()
+    settings = run.settings
+    scope = (Scope("mock", MOCK_SITE, variant, _("the bundled mock site")) if mock
+             else Scope("live", settings.site_key, None, settings.site_key))
+    reporting = Reporting(junit, report_dir, badge, settings.notify_urls, alert_after, copy_traces=mock)
+    refuse_bad_reporting(reporting)
+
+    def check_every_flow(expected: Expected) -> Report:
         with run.progress() as printer:
             if mock:
-                report = check_mock_site(run.settings, variant, report_dir, printer, expected)
-            else:
-                report = run_check(run.settings, credentials=run.credentials(), screenshots=report_dir,
-                                   expected=expected, code_provider=code_provider(run.settings), on_step=printer,
-                                   on_notice=printer.notice)
-        seconds = time.perf_counter() - started
-        document = report.to_dict()
-        if junit is not None:
-            write_junit(junit, document)
-        index = write_html(report_dir, document, None, copy_traces=mock) if report_dir is not None else None
-        if badge is not None:
-            write_badge(badge, document)
-        where = where_is_the_report(report_index=index, junit=junit, artifacts=report.artifacts)
-        alert = record_and_alert(
-            history, check_run(document, mode=mode, site=scope, variant=variant if mock else None, seconds=seconds,
-                               report=where),
-            [step for step in document["steps"] if step["outcome"] == "failed"], urls=run.settings.notify_urls,
-            alert_after=alert_after, site=_("the bundled mock site") if mock else run.settings.site_key, where=where,
-            warn=warn)
-    if alert is not None:
-        stderr.print(_("Alert sent: {title}").format(title=alert.title), markup=False)
+                return check_mock_site(settings, variant, report_dir, printer, expected)
+            return run_check(settings, credentials=run.credentials(), screenshots=report_dir, expected=expected,
+                             code_provider=code_provider(settings), on_step=printer, on_notice=printer.notice)
+
+    checked = monitored_check(settings, scope, reporting, check_every_flow, warn)
+    if checked.alert is not None:
+        stderr.print(_("Alert sent: {title}").format(title=checked.alert.title), markup=False)
+    document = checked.document
     if run.as_json:
         print_json(document)
     else:
@@ -313,65 +258,11 @@ def check(mock: bool, variant: str, junit: Path | None, report_dir: Path | None,
         for step in document["steps"]:
             for line in proposal_lines(step["proposal"]) if step.get("proposal") else []:
                 stdout.print(line, markup=False)
-    if not report.passed:
-        first = report.failed[0]
+    if not checked.passed:
+        first = checked.failed[0]
         raise CommandFailed(_("{failed} of {steps} steps failed; first: step «{step}» looked for {what} at {url}").format(
-            failed=len(report.failed), steps=len(report.steps), step=first.name, what=first.element or _("the page"),
-            url=first.url or run.settings.base_url), 1)
-
-
-@cli.command()
-@common_options
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 100_000), metavar="N",
-              help="How many of the latest runs to show, and to reckon each step's pass rate and median over.")
-@exits_by_contract
-def history(limit: int, **options: Any) -> None:
-    """The last `check` runs (when, the site, mock or live, passed or the first failed step,
-    the alert sent), and each step's pass rate and median duration over them, from
-    <data dir>/history.sqlite. Opens no browser.
-
-    \b
-    Example:
-      okko-cancel history
-      okko-cancel history --limit 50 --json
-    """
-    run = invocation(options)
-    document = history_document(run.settings.home.history_file, limit)
-    if run.as_json:
-        print_json(document)
-        return
-    for table in history_tables(document):
-        stdout.print(table)
-
-
-@cli.command()
-@click.argument("route", required=False, type=click.Choice(ROUTES))
-@click.option("--lang", type=click.Choice(LANGS), help="The guide's language: ru or en (OKKO_LANG; default: Russian "
-              "unless the locale says otherwise).")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document instead of text.")
-def guide(route: str | None, lang: str, as_json: bool) -> None:
-    """Numbered steps for cancelling where the website cannot: ROUTE is tv, android (Google
-    Play), ios (App Store), app (the OKKO app), sberbank (auto-payments in Sberbank Online),
-    web (what the other commands do) or phone (the hotline). Without ROUTE, lists them.
-    Needs no browser and no login.
-
-    \b
-    Example:
-      okko-cancel guide ios
-      okko-cancel guide tv --lang en
-      okko-cancel guide --json
-    """
-    refuse_common_options("guide", allowed=frozenset({"as_json", "lang"}))
-    as_json = as_json or bool(given_before_the_command().get("as_json"))
-    lang = use_language(lang or given_before_the_command().get("lang") or lang_from_environment())
-    chosen = [route] if route else list(ROUTES)
-    if as_json:
-        documents = [guide_document(r, lang) for r in chosen]  # type: ignore[arg-type]
-        print_json(documents[0] if route else {"guides": documents})
-        return
-    lines = guide_lines(route, lang) if route else index_lines(lang)  # type: ignore[arg-type]
-    for line in lines:
-        click.echo(line)
+            failed=len(checked.failed), steps=len(document["steps"]), step=first["name"],
+            what=first["element"] or _("the page"), url=first["url"] or settings.base_url), 1)
 
 
 @cli.command("refund-check")
@@ -412,22 +303,11 @@ def watch(**options: Any) -> None:
       okko-cancel watch
       okko-cancel watch --json | jq '.findings[].message'
     """
-    from automations.errors import ChargedAfterCancel, ConfigurationError
-    from automations.home import RECEIPTS
-    from automations.watch_rules import read_cancellations, watch_lines
-
     run = invocation(options)
     settings = run.settings
-    folder = settings.home.root / RECEIPTS
 
-    def cancellations(login: str | None) -> list[Any]:
-        found = read_cancellations(folder, site=settings.base_url, account=login)
-        if not found:
-            raise ConfigurationError(_("no receipt of disable-auto-renew, unbind-card or cancel for {site} in {folder}: "
-                                       "watch compares the account with them; give the data directory they are in "
-                                       "(--data-dir), or run `okko-cancel cancel` first").format(
-                site=settings.site_key, folder=folder))
-        return found
+    def cancellations(login: str | None) -> list[Cancellation]:
+        return cancellations_to_watch(settings.home, site=settings.base_url, site_key=settings.site_key, account=login)
 
     cancellations(None)  # before any prompt or browser: with nothing to compare, nothing to do
     resolved = resolve_credentials(settings, run.credential_store())
@@ -445,10 +325,7 @@ def watch(**options: Any) -> None:
 @cli.command("deletion-request")
 @common_options
 @change_options
-@click.option("--sber-id", metavar="ID", help="The Sber ID (phone or e-mail) you sign in with, to name in the letter.")
-@click.option("--reason", default=DEFAULT_REASON, show_default=True, help="Why you leave, in a sentence of the letter.")
-@click.option("--eml", "eml_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Where to save the letter (default: <data dir>/letters/<UTC time>-deletion-request.eml).")
+@deletion_options
 @exits_by_contract
 def deletion_request(yes: bool, dry_run: bool, sber_id: str | None, reason: str, eml_path: Path | None,
                      **options: Any) -> None:
@@ -480,12 +357,7 @@ def deletion_request(yes: bool, dry_run: bool, sber_id: str | None, reason: str,
 @click.argument("command", type=click.Choice(BATCH_COMMANDS))
 @common_options_connecting_to_many
 @change_options
-@click.option("--workers", default=4, show_default=True, type=click.IntRange(1, 32),
-              help="How many accounts run at once, in all (each worker has a browser of its own; with several "
-              "--connect, the workers go to the servers in turn).")
-@click.option("--resume", is_flag=True, help="Skip the accounts that the summary already lists as done or already done.")
-@click.option("--summary", "summary_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="The summary CSV (default: <data dir>/batch/<ACCOUNTS>-<COMMAND>.csv).")
+@batch_options
 @exits_by_contract
 def batch(accounts_csv: Path, command: str, yes: bool, dry_run: bool, workers: int, resume: bool,
           summary_path: Path | None, connect: tuple[str, ...], **options: Any) -> None:
@@ -533,32 +405,8 @@ def batch(accounts_csv: Path, command: str, yes: bool, dry_run: bool, workers: i
             summary=report.summary), report.exit_code)
 
 
-@cli.command()
-@common_options
-@exits_by_contract
-def locators(**options: Any) -> None:
-    """List every locator key (area.key) with its built-in alternatives and yours from
-    locators.toml (in the data directory, or --locators PATH / OKKO_LOCATORS), which adds to
-    a key or replaces it when the site changes its texts. Checks the file; opens no browser.
-
-    \b
-    Example:
-      okko-cancel locators
-      okko-cancel locators --locators ./locators.toml --json
-    """
-    run = invocation(options)
-    document = listing()
-    if run.as_json:
-        print_json(document)
-        return
-    for line in listing_lines(document):
-        stdout.print(line, markup=False)
-    for table in listing_tables(document):
-        stdout.print(table)
-
-
-cli.add_command(demo)
-cli.add_command(mock_site)
+for command in (*LOCAL_COMMANDS, demo, mock_site):
+    cli.add_command(command)
 
 
 def main() -> None:

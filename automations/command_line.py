@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import wraps
@@ -22,6 +22,7 @@ from rich.markup import escape
 from automations.credentials import CredentialStore, Credentials
 from automations.driver import show_playwright_log
 from automations.errors import FlowFailed, Interrupted, OkkoCancelError
+from automations.mail import DEFAULT_REASON
 from automations.i18n import LANGS, Lang, _, use_language
 from automations.output import StepPrinter
 from automations.overrides import load_overrides
@@ -125,6 +126,55 @@ def change_options(command: F) -> F:
     command = click.option("--dry-run", is_flag=True, help="Walk up to the last confirmation and back out; change nothing.")(command)
     command = click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation (required without a terminal).")(command)
     return command
+
+
+def monitoring_options(command: F) -> F:
+    """--notify, --alert-after and --badge: what a scheduled `check` (and `watch`) tells people."""
+    command = click.option("--badge", type=click.Path(path_type=Path, dir_okay=False),
+                           help="Write a shields.io endpoint badge here (JSON: passing, or failing and the step).")(command)
+    command = click.option("--alert-after", default=2, show_default=True, type=click.IntRange(1, 1000), metavar="N",
+                           help="Alert once N runs in a row have failed (counted in the history), and once more when "
+                           "one passes after that.")(command)
+    return click.option("--notify", "notify_urls", multiple=True, metavar="URL",
+                        help="An Apprise URL to alert (json://host/path, tgram://token/chat, mailto://…); repeat it "
+                        "for several (OKKO_NOTIFY_URLS: apart by commas or spaces).")(command)
+
+
+def check_options(variants: Sequence[str]) -> Callable[[F], F]:
+    """`check`'s own options; `variants`: the bundled mock's layouts."""
+    def add(command: F) -> F:
+        command = click.option("--report", "report_dir", type=click.Path(path_type=Path, file_okay=False),
+                               help="Write a static HTML report (steps, each failure's screenshot and trace) into "
+                               "this folder.")(command)
+        command = click.option("--junit", type=click.Path(path_type=Path, dir_okay=False),
+                               help="Write a JUnit XML report here (a test case per step).")(command)
+        command = click.option("--variant", default="okko", show_default=True, type=click.Choice(variants),
+                               help="With --mock: the mock site's layout (okko: as okko.tv is known to be).")(command)
+        return click.option("--mock", is_flag=True, help="Check the bundled mock site with its demo account instead "
+                            "of the configured site.")(command)
+    return add
+
+
+def batch_options(command: F) -> F:
+    """`batch`'s own options, besides its arguments and the change options."""
+    command = click.option("--summary", "summary_path", type=click.Path(path_type=Path, dir_okay=False),
+                           help="The summary CSV (default: <data dir>/batch/<ACCOUNTS>-<COMMAND>.csv).")(command)
+    command = click.option("--resume", is_flag=True, help="Skip the accounts that the summary already lists as done "
+                           "or already done.")(command)
+    return click.option("--workers", default=4, show_default=True, type=click.IntRange(1, 32),
+                        help="How many accounts run at once, in all (each worker has a browser of its own; with "
+                        "several --connect, the workers go to the servers in turn).")(command)
+
+
+def deletion_options(command: F) -> F:
+    """`deletion-request`'s own options."""
+    command = click.option("--eml", "eml_path", type=click.Path(path_type=Path, dir_okay=False),
+                           help="Where to save the letter (default: <data dir>/letters/<UTC time>-"
+                           "deletion-request.eml).")(command)
+    command = click.option("--reason", default=DEFAULT_REASON, show_default=True,
+                           help="Why you leave, in a sentence of the letter.")(command)
+    return click.option("--sber-id", metavar="ID", help="The Sber ID (phone or e-mail) you sign in with, to name "
+                        "in the letter.")(command)
 
 
 def warn(message: str) -> None:

@@ -18,7 +18,7 @@ import sqlite3
 import statistics
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, closing, contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -87,19 +87,12 @@ class NewRun:
     steps: Sequence[StepRun] = ()
 
 
-@dataclass(frozen=True)
-class Run:
+@dataclass(frozen=True, kw_only=True)
+class Run(NewRun):
+    """A run as the history holds it: its row's id, and the alert sent about it, if any."""
+
     id: int
-    command: str
-    started_at: str
-    seconds: float
-    site: str
-    mode: Mode
-    variant: str | None
-    passed: bool
-    report: str | None
-    alert: AlertKind | None
-    steps: tuple[StepRun, ...] = field(default=())
+    alert: AlertKind | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -287,5 +280,5 @@ class History:
                     f"SELECT run_id, grp, name, outcome, seconds FROM steps WHERE run_id IN ({marks})"
                     " ORDER BY run_id, position", tuple(steps)):
                 steps[run_id].append(StepRun(group, name, outcome, seconds))
-        return [Run(row[0], row[1], row[2], row[3], row[4], row[5], row[6], bool(row[7]), row[8], row[9],
-                    tuple(steps[row[0]])) for row in rows]
+        return [Run(row[1], row[2], row[3], row[4], row[5], row[6], bool(row[7]), row[8], tuple(steps[row[0]]),
+                    id=row[0], alert=row[9]) for row in rows]

@@ -27,6 +27,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from automations.dates import card_last4
+from automations.errors import ConfigurationError
+from automations.home import RECEIPTS, DataHome
 from automations.i18n import _
 from automations.models import Card, Subscription
 from automations.refund_rule import PAID, ddmmyyyy
@@ -110,6 +112,18 @@ def cancellations_in(receipt: dict[str, Any], path: str | Path) -> list[Cancella
         kind = {DISABLE_AUTO_RENEW: AUTO_RENEW_OFF, UNBIND_CARD: CARD_UNBOUND}.get(part)
         if kind and subject.strip():
             found.append(Cancellation(kind, subject.strip(), at, str(path), shot))
+    return found
+
+
+def cancellations_to_watch(home: DataHome, *, site: str, site_key: str, account: str | None) -> list[Cancellation]:
+    """`watch`'s cancellations: those of the receipts in the data dir, or a usage error (before
+    any browser starts) when there are none, since there is then nothing to compare with."""
+    folder = home.root / RECEIPTS
+    found = read_cancellations(folder, site=site, account=account)
+    if not found:
+        raise ConfigurationError(_("no receipt of disable-auto-renew, unbind-card or cancel for {site} in {folder}: "
+                                   "watch compares the account with them; give the data directory they are in "
+                                   "(--data-dir), or run `okko-cancel cancel` first").format(site=site_key, folder=folder))
     return found
 
 
