@@ -380,7 +380,8 @@ def batch(accounts_csv: Path, command: str, yes: bool, dry_run: bool, workers: i
       okko-cancel batch accounts.csv cancel --yes --connect ws://grid.example:3000/
       okko-cancel batch accounts.csv cancel --yes --workers 8 --connect ws://a:3000/ --connect ws://b:3000/
     """
-    from flows.batch import read_accounts, run_batch
+    from automations.accounts import read_accounts
+    from flows.batch import run_batch
 
     # Several --connect after the command; none: the one before it, or OKKO_CONNECT.
     run = invocation(options)

@@ -24,7 +24,7 @@ from click.testing import Result
 
 from automations.errors import ConfigurationError
 from fixtures import AdminClient, MockSite
-from flows.batch import read_accounts
+from automations.accounts import read_accounts
 from tests.helpers import cli_env, error_line, run
 
 # Whole commands or every flow: seconds each, so they start first (see conftest.py).

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from fixtures import AdminClient, MockSite
-from flows.batch import server_label
+from automations.accounts import server_label
 from tests.browser_servers import BrowserServer, browser_server
 from tests.helpers import cli_env, error_line, run
 
