@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import signal
 import threading
-import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial
@@ -79,18 +78,18 @@ class RunInterrupted(Interrupted):
 
 def interrupted_message(done: Sequence[str], under_way: str | None, receipt: Path | None) -> str:
     """One line: what was done before Ctrl-C, what it came during, and where the receipt is."""
-    maybe = (f"«{under_way}», which may or may not have been done (`okko-cancel status` shows)"
+    maybe = (_("«{step}», which may or may not have been done (`okko-cancel status` shows)").format(step=under_way)
              if under_way is not None else "")
     if done:
-        line = "interrupted: done before Ctrl-C: " + ", ".join(f"«{name}»" for name in done)
+        line = _("interrupted: done before Ctrl-C: {steps}").format(steps=", ".join(f"«{name}»" for name in done))
         if maybe:
-            line += f"; Ctrl-C came during {maybe}"
+            line += _("; Ctrl-C came during {step}").format(step=maybe)
     elif maybe:
-        line = f"interrupted during {maybe}; nothing else was changed"
+        line = _("interrupted during {step}; nothing else was changed").format(step=maybe)
     else:
-        line = "interrupted before any change: nothing was changed"
+        line = _("interrupted before any change: nothing was changed")
     if receipt is not None:
-        line += f"; receipt: {receipt}"
+        line += _("; receipt: {path}").format(path=receipt)
     return line
 
 
@@ -116,7 +115,7 @@ class Progress:
             self.ended.add(id(record))
         elif self.interrupt is not None and self.interrupt.is_set():
             record.outcome = "skipped"
-            record.detail = "not begun: interrupted (Ctrl-C)"
+            record.detail = _("not begun: interrupted (Ctrl-C)")
             raise KeyboardInterrupt
         if self.on_step is not None:
             self.on_step(record, done)
@@ -144,7 +143,7 @@ def record_interruption(
     for record in steps.records:
         if record.outcome == "ok" and id(record) not in progress.ended:
             record.outcome = "failed"
-            record.detail = "interrupted (Ctrl-C) before the step ended"
+            record.detail = _("interrupted (Ctrl-C) before the step ended")
     receipt = None
     if keep:
         document = {"site": settings.base_url, "account": login, "interrupted": True, "done": done,
@@ -180,8 +179,25 @@ def cut_short(interrupt: threading.Event | None, page: Page) -> bool:
     if interrupt is not None:
         return interrupt.wait(VANISHED_BROWSER_WAIT_S)
     if threading.current_thread() is threading.main_thread():
-        time.sleep(VANISHED_BROWSER_WAIT_S)  # a KeyboardInterrupt on its way arrives here
+        _raise_if_ctrl_c_comes(VANISHED_BROWSER_WAIT_S)
     return False
+
+
+def _raise_if_ctrl_c_comes(seconds: float) -> None:
+    """In the main thread: waits for the SIGINT itself, at most `seconds`, and raises
+    KeyboardInterrupt as soon as it comes (as Python's own handler would), or returns."""
+    if not hasattr(signal, "sigtimedwait") or signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        # Where a signal cannot be waited for (Windows): an interruptible wait, which the
+        # KeyboardInterrupt ends early.
+        threading.Event().wait(seconds)
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        heard = signal.sigtimedwait({signal.SIGINT}, seconds)
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    if heard is not None:
+        raise KeyboardInterrupt
 
 
 def _browser_answers(page: Page) -> bool:
