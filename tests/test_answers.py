@@ -42,7 +42,9 @@ class Terminal:
         while wanted not in self.seen:
             ready, _, _ = select.select([self.controller], [], [], READ_TIMEOUT_S)
             assert ready, f"waited {READ_TIMEOUT_S} s for {wanted!r}; the terminal shows {self.seen!r}"
-            self.seen += self._read()
+            chunk = self._read()
+            assert chunk, f"the process ended (exit {self.process.wait()}) before {wanted!r}: {self.seen!r}"
+            self.seen += chunk
         return self.seen
 
     def answer(self, text: str) -> None:
