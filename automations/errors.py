@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from automations.i18n import _
+
 
 class OkkoCancelError(Exception):
     """Base of every error the CLI turns into an exit code and a one-line message."""
@@ -36,8 +38,8 @@ class FlowFailed(OkkoCancelError):
         self.step = step
         self.element = element
         self.detail = detail
-        message = f"step {step!r} failed at element {element!r}"
-        super().__init__(f"{message}: {detail}" if detail else message)
+        message = _("step {step!r} failed at element {element!r}").format(step=step, element=element)
+        super().__init__(_("{message}: {detail}").format(message=message, detail=detail) if detail else message)
 
     # Exception pickling replays self.args into __init__; that one-argument form would not
     # match this signature, and pytest-xdist / multiprocessing pickle exceptions.
@@ -71,10 +73,8 @@ class SessionExpired(OkkoCancelError):
 
     def __init__(self, section: str) -> None:
         self.section = section
-        super().__init__(
-            f"the site ended the session at «{section}» again right after a fresh login: "
-            "run the command again later, or `okko-cancel login`"
-        )
+        super().__init__(_("the site ended the session at «{section}» again right after a fresh login: run the "
+                           "command again later, or `okko-cancel login`").format(section=section))
 
     def __reduce__(self) -> tuple[type[SessionExpired], tuple[str]]:
         return (type(self), (self.section,))

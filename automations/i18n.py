@@ -8,14 +8,22 @@ languages: «Оплата услуг».
     from automations.i18n import _
     raise ConfigurationError(_("no login given: set OKKO_LOGIN"))
     _("Open «{section}»").format(section=page.title)
+
+Click's own messages (a usage error's «Usage:», «No such option», «Try … for help») are in
+this catalog too, under Click's msgids (`CLICK_MESSAGES`), and follow the run's language:
+see `_speak_for_click`.
 """
 
 from __future__ import annotations
 
+import functools
 import gettext
 import os
+import sys
 from pathlib import Path
 from typing import Literal
+
+import click
 
 Lang = Literal["ru", "en"]
 LANGS: tuple[Lang, ...] = ("ru", "en")
@@ -42,7 +50,10 @@ def use_language(lang: Lang | None) -> Lang:
     """Sets the run's language (None: from the locale); returns it."""
     global _current, _language
     _language = lang or language_from_locale()
-    _current = gettext.translation(DOMAIN, LOCALES, languages=[_language], fallback=True)
+    _current = _translation(_language)
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.find_root().meta[_CHOSEN] = _language
     return _language
 
 
@@ -64,4 +75,118 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _current.ngettext(singular, plural, n)
 
 
-use_language("ru")
+def pgettext(context: str, message: str) -> str:
+    """The message as said in `context`: one English word that Russian declines apart, as
+    what a step looks for («кнопка») and where it looks («в кнопке»)."""
+    return _current.pgettext(context, message)
+
+
+def NC_(context: str, message: str) -> str:
+    """Marks a message of a context (see `pgettext`) for the catalog."""
+    return message
+
+
+def N_plural(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a plural message (see `ngettext`) for the catalog."""
+    return singular, plural
+
+
+def language_from_environment(environ: dict[str, str] | None = None) -> Lang:
+    """OKKO_LANG when it names a language, else the locale's."""
+    environ = dict(os.environ) if environ is None else environ
+    given = environ.get("OKKO_LANG", "").strip().lower()
+    return given if given in LANGS else language_from_locale(environ)  # type: ignore[return-value]
+
+
+# Click's messages a person meets: its usage errors and prompts, as Click 8 words them. A
+# Click that rewords one leaves that one English, nothing worse. Its help (`--help`) is not
+# here: the commands' own help texts are English.
+CLICK_MESSAGES = (
+    N_("Usage:"), N_("Try '{command} {option}' for help."), N_("Error: {message}"), N_("Aborted!"),
+    N_("No such option {name!r}."), N_("No such command {name!r}."), N_("Missing command."),
+    N_("Missing argument"), N_("Missing option"), N_("Missing parameter"), N_("Missing {param_type}"),
+    N_("Missing parameter: {param_name}"), N_("Invalid value: {message}"),
+    N_("Invalid value for {param_hint}: {message}"), N_("Option {name!r} does not take a value."),
+    N_("{value!r} is not a valid {number_type}."), N_("{value} is not in the range {range}."),
+    N_("{name} {filename!r} does not exist."), N_("{name} {filename!r} is a file."),
+    N_("{name} {filename!r} is a directory."), N_("{name} {filename!r} is not readable."),
+    N_("Error: invalid input"), N_("Error: The two entered values do not match."), N_("Repeat for confirmation"),
+)
+CLICK_PLURALS = (
+    N_plural("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)"),
+    N_plural("Option {name!r} requires an argument.", "Option {name!r} requires {nargs} arguments."),
+    N_plural("Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})"),
+    N_plural("{value!r} is not {choice}.", "{value!r} is not one of {choices}."),
+)
+
+
+@functools.cache
+def _translation(lang: Lang) -> gettext.NullTranslations:
+    return gettext.translation(DOMAIN, LOCALES, languages=[lang], fallback=True)
+
+
+def _language_for_click() -> Lang:
+    """The language of the command line Click is reading, whose usage error comes before any
+    command chose the run's language: its `--lang` (before the command's name, or anywhere on
+    the process's command line) becomes the run's language as Click first speaks; else the
+    run's, which starts from OKKO_LANG or the locale. Once a command chose it, that holds."""
+    context = click.get_current_context(silent=True)
+    if context is None:
+        # Click reports a usage error after leaving its context.
+        return _lang_argument(sys.argv[1:]) or _language
+    root = context.find_root()
+    if _CHOSEN not in root.meta:
+        given = root.params.get("lang")
+        given = given if given in LANGS else _lang_argument(sys.argv[1:])
+        if given:
+            use_language(given)
+    return _language
+
+
+def _lang_argument(arguments: list[str]) -> Lang | None:
+    """The language a command line's `--lang` names, if it names one."""
+    for at, argument in enumerate(arguments):
+        if argument == "--lang":
+            value = arguments[at + 1] if at + 1 < len(arguments) else ""
+        elif argument.startswith("--lang="):
+            value = argument.removeprefix("--lang=")
+        else:
+            continue
+        return next((lang for lang in LANGS if lang == value), None)
+    return None
+
+
+def _click_gettext(message: str) -> str:
+    if message == "Usage:" and click.get_current_context(silent=True) is not None:
+        # A help page (Click writes it inside its context, a usage error's report after
+        # leaving it): its texts are English, so its heading stays English too.
+        return message
+    return _translation(_language_for_click()).gettext(message)
+
+
+def _click_ngettext(singular: str, plural: str, n: int) -> str:
+    return _translation(_language_for_click()).ngettext(singular, plural, n)
+
+
+def _speak_for_click() -> None:
+    """Gives Click's modules our catalog: each binds the classic API's `gettext` (as `_`) and
+    `ngettext` at its import, global to the process and reading the language from the
+    environment, never from `--lang`. Only names still bound to that API are replaced."""
+    import importlib
+
+    for name in ("core", "exceptions", "parser", "types", "termui", "formatting", "decorators", "utils"):
+        try:
+            module = importlib.import_module(f"click.{name}")
+        except ImportError:
+            continue
+        if getattr(module, "_", None) is gettext.gettext:
+            module._ = _click_gettext  # type: ignore[attr-defined]
+        if getattr(module, "ngettext", None) is gettext.ngettext:
+            module.ngettext = _click_ngettext  # type: ignore[attr-defined]
+
+
+# Set on the Click invocation whose command chose the language (use_language within it).
+_CHOSEN = "okko_cancel.language"
+
+use_language(language_from_environment())
+_speak_for_click()

@@ -27,6 +27,9 @@ from typing import Any, Literal, cast, get_args
 
 from playwright.sync_api import Locator, Page
 
+from automations.i18n import _, pgettext
+from automations.wording import role_words
+
 # Playwright's ARIA roles: every one get_by_role accepts (a test holds it to Playwright's own
 # list), so that a table or a user's locators.toml naming another is refused as a typo.
 Role = Literal[
@@ -100,16 +103,19 @@ class Find:
         return re.compile("|".join(f"(?:{part})" for part in parts), re.IGNORECASE if loose else 0)
 
     def describe(self) -> str:
-        """In words, for a failure message: «the button «Отвязать» or «Отвязать карту»»."""
+        """In words, in the run's language, for a failure message: "the button «Отвязать» or
+        «Отвязать карту»" («кнопка «Отвязать» или «Отвязать карту»»)."""
         parts: list[str] = []
         if self.role is not None:
-            names = " or ".join(f"«{_name_text(n)}»" for n in self.names)
-            parts.append(f"the {self.role} {names}".rstrip())
-        parts += [f"test-id {t}" for t in self.test_ids]
-        parts += [f"the field «{label}»" for label in self.labels + self.placeholders]
-        parts += [f"the text «{t}»" for t in self.texts]
+            parts.append(role_words(self.role, [_name_text(n) for n in self.names]))
+        parts += [_("test-id {test_id}").format(test_id=t) for t in self.test_ids]
+        parts += [_("the field «{label}»").format(label=label) for label in self.labels + self.placeholders]
+        parts += [pgettext("looked for", "the text «{text}»").format(text=t) for t in self.texts]
         parts += [more.describe() for more in self.also]
-        return ", or ".join(parts)
+        said = parts[0] if parts else ""
+        for part in parts[1:]:
+            said = _("{first}, or {second}").format(first=said, second=part)
+        return said
 
 
 def _name_part(name: Name, exact: bool) -> str:

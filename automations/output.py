@@ -41,7 +41,7 @@ class StepPrinter:
         if self.status is not None:
             self.status.stop()
         mark = "[green]✓[/]" if record.outcome == "ok" else "[red]✗[/]"
-        line = f"{mark} {record.name} [dim]{record.seconds:.1f} s[/]"
+        line = f"{mark} {record.name} [dim]{seconds(record.seconds)}[/]"
         if record.outcome == "failed" and record.element:
             line += f" [red]— {record.element}[/]"
         if self.verbose and record.url:
@@ -51,7 +51,7 @@ class StepPrinter:
             for said in proposal_lines(record.proposal):
                 self.console.print(f"  {escape(said)}", highlight=False)
         if self.verbose and record.outcome == "failed":
-            for said in (record.detail, record.locator and f"locator: {record.locator}"):
+            for said in (record.detail, record.locator and _("locator: {locator}").format(locator=record.locator)):
                 if said:
                     self.console.print(f"    [red]{escape(said)}[/]", highlight=False)
 
@@ -81,8 +81,13 @@ class AccountPrinter:
         detail = (outcome_words(result.outcome) if result.exit_code == 0
                   else _("exit {code}: {error}").format(code=result.exit_code, error=result.error))
         with self.lock:
-            self.console.print(f"{mark} {escape(result.account)} {escape(detail)} [dim]{result.seconds:.1f} s[/]",
+            self.console.print(f"{mark} {escape(result.account)} {escape(detail)} [dim]{seconds(result.seconds)}[/]",
                                highlight=False)
+
+
+def seconds(value: float) -> str:
+    """A step's or an account's time: «2.3 s», «2.3 с»."""
+    return _("{seconds:.1f} s").format(seconds=value)
 
 
 def outcome_words(outcome: str) -> str:

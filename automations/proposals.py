@@ -29,6 +29,7 @@ from rapidfuzz import fuzz, utils
 from automations.i18n import _
 from automations.locators import Entry, Find, Words, all_keys, entry, last_scope, recent_keys
 from automations.overrides import loaded, toml_lines
+from automations.wording import noun
 
 if TYPE_CHECKING:
     from automations.steps import StepRecord
@@ -71,7 +72,7 @@ class Candidate:
 
     def words(self) -> str:
         if self.field == "names":
-            return f"{self.role} «{self.value}»"
+            return f"{noun(self.role)} «{self.value}»" if self.role else f"«{self.value}»"
         shown = {"test_ids": "test-id {0}", "labels": _("label «{0}»"), "placeholders": _("placeholder «{0}»")}
         return shown.get(self.field, "{0}").format(self.value)
 

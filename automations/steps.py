@@ -14,6 +14,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from automations.errors import FlowFailed, OkkoCancelError, SiteUnreachable
+from automations.i18n import N_, _
 from automations.proposals import proposal_for
 from automations.wording import in_words
 
@@ -27,7 +28,7 @@ UNREACHABLE = re.compile(r"net::ERR_(CONNECTION_REFUSED|NAME_NOT_RESOLVED|ADDRES
                          r"ADDRESS_INVALID|UNSAFE_PORT|PROXY_CONNECTION_FAILED)\b")
 # What to do about an error whose fix is not obvious from the browser's words.
 UNREACHABLE_HINTS = {
-    "ERR_UNSAFE_PORT": "browsers never connect to this port: serve the site on another one",
+    "ERR_UNSAFE_PORT": N_("browsers never connect to this port: serve the site on another one"),
 }
 WAITING_FOR = re.compile(r"waiting for (.+)")
 
@@ -74,16 +75,17 @@ class StepLog:
             yield record
         except PlaywrightTimeoutError as error:
             record.proposal = proposal_for(element_of(error))  # before _fail, so that on_step shows it
-            self._fail(record, started, element_of(error), "the element did not appear in time")
-            raise FlowFailed(name, record.element, f"not found at {record.url}") from None
+            self._fail(record, started, element_of(error), _("the element did not appear in time"))
+            raise FlowFailed(name, record.element, _("not found at {url}").format(url=record.url)) from None
         except PlaywrightError as error:
             message = str(error).splitlines()[0]
             unreachable = UNREACHABLE.search(message)
             if unreachable:
                 self._fail(record, started, "", message)
                 hint = UNREACHABLE_HINTS.get(unreachable.group(0).removeprefix("net::"))
-                raise SiteUnreachable(f"the site could not be reached during {name!r}: {message}"
-                                      + (f" ({hint})" if hint else "")) from None
+                said = _("the site could not be reached during {step!r}: {error}").format(step=name, error=message)
+                raise SiteUnreachable(_("{message} ({hint})").format(message=said, hint=_(hint)) if hint else said
+                                      ) from None
             self._fail(record, started, element_of(error), message)
             raise FlowFailed(name, record.element, message) from None
         except OkkoCancelError as error:
@@ -105,7 +107,7 @@ class StepLog:
         record.seconds = time.perf_counter() - started
         # A raw locator from Playwright's message is kept as it is, and told in words.
         record.locator = element if element.startswith(("get_by_", "locator(", "internal:")) else ""
-        record.element = in_words(element) if record.locator else element
+        record.element = in_words(element) if record.locator else _(element) if element == "the page" else element
         record.detail = detail
         record.url = self._current_url()
         self.on_step(record, True)

@@ -17,6 +17,7 @@ from automations.credentials import Credentials, RejectedLogin
 from automations.errors import FlowFailed, LoginRejected, OkkoCancelError, SessionExpired, SiteUnreachable
 from automations.evidence import write_receipt
 from automations.home import TRACES
+from automations.i18n import _
 from automations.locks import account_lock
 from automations.pages import SettingsSection
 from automations.session import BrowserSession, SavedSession
@@ -130,7 +131,8 @@ def _signed_in_run(
                 value = flow(page, steps)
             except SessionExpired:
                 if credentials is None:
-                    raise LoginRejected("the saved session has expired and no credentials are saved: run `okko-cancel login`") from None
+                    raise LoginRejected(_("the saved session has expired and no credentials are saved: run "
+                                          "`okko-cancel login`")) from None
                 # One fresh login per run, then the flow again from the start: it reads the
                 # state first, so what was already done is not done twice.
                 with _untraced(session.context, settings.trace):

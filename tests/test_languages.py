@@ -5,17 +5,16 @@ labels, commands, settings, paths, URLs, card labels)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 
-from automations.i18n import use_language
-from fixtures import AdminClient, MockSite
+from automations.i18n import Lang, use_language
+from automations.wording import in_words
+from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient, MockSite
 from tests.helpers import cli_env, run
-
-# Whole commands or every flow: seconds each, so they start first (see conftest.py).
-pytestmark = pytest.mark.slow
 
 LATIN_WORD = re.compile(r"\b[A-Za-z]{4,}\b")
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
@@ -36,6 +35,8 @@ def english_afterwards() -> Iterator[None]:
     use_language("en")
 
 
+# Whole commands or every flow: seconds each, so they start first (see conftest.py).
+@pytest.mark.slow
 def test_one_command_reads_wholly_in_english_or_wholly_in_russian(site: AdminClient, mock_site: MockSite,
                                                                    tmp_path: Path) -> None:
     outputs = {}
@@ -48,3 +49,52 @@ def test_one_command_reads_wholly_in_english_or_wholly_in_russian(site: AdminCli
     assert not CYRILLIC.search(stripped(outputs["en"])), outputs["en"]
     assert not LATIN_WORD.search(stripped(outputs["ru"])), outputs["ru"]
     assert "Visa •••• 4242" in outputs["en"] and "Visa •••• 4242" in outputs["ru"]
+
+
+def failing_step(result: Result) -> list[str]:
+    """The failed step's line and the error line: what the site no longer has, in words."""
+    return [line for line in result.stderr.splitlines() if line.startswith(("✗", "Ошибка: "))]
+
+
+def usage_error(result: Result) -> list[str]:
+    """Click's whole report; the command's synopsis after «Использование:» is code, as it is."""
+    return [re.sub(r"^Использование: .*", "Использование:", line) for line in result.stderr.splitlines() if line]
+
+
+# (arguments, exit code, what a person reads): each case in a Russian run.
+RUSSIAN_RUNS: dict[str, tuple[list[str], int, Callable[[Result], list[str]]]] = {
+    # okko.tv renamed the card's button: the step, and what it looked for, in words.
+    "a failing step": (["--lang", "ru", "unbind-card", "--yes", "--timeout", "2"], 1, failing_step),
+    "a usage error": (["--lang", "ru", "status", "--no-such-option"], 2, usage_error),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.variant("classic")
+@pytest.mark.parametrize("case", list(RUSSIAN_RUNS))
+def test_what_goes_wrong_reads_in_russian(case: str, site: AdminClient, mock_site: MockSite, tmp_path: Path) -> None:
+    arguments, exit_code, read = RUSSIAN_RUNS[case]
+    site.set_faults(rename={"unbind_card": "Убрать карту"})
+
+    result = run(arguments, cli_env(tmp_path, mock_site.url, OKKO_LOGIN=DEMO_EMAIL, OKKO_PASSWORD=DEMO_PASSWORD))
+
+    assert result.exit_code == exit_code, result.output
+    lines = read(result)
+    assert lines and lines[-1].startswith("Ошибка: "), result.stderr
+    for line in lines:
+        assert not LATIN_WORD.search(stripped(line)), line
+    assert site.account()["cards"], "the card is still bound"
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", "the button «Отвязать» in an article or a list item in the main area"),
+    ("ru", "кнопка «Отвязать» в статье или в элементе списка в основной области"),
+])
+def test_a_choice_in_the_middle_of_a_locator_reads_naturally(lang: Lang, words: str) -> None:
+    # The card tile's unbind button, as Playwright's message writes it.
+    raw = ('get_by_role("main").get_by_role("article").or_(get_by_role("main").get_by_role("listitem"))'
+           '.filter(has_text=re.compile(r"[•*·∙●xX]{1,4}\\s?4242(?!\\d)")).get_by_role("button", '
+           'name=re.compile(r"(?:^\\s*Отвязать\\s*$)|(?:^\\s*Удалить\\ карту\\s*$)")).first')
+    use_language(lang)
+
+    assert in_words(raw) == words

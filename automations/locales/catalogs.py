@@ -1,8 +1,9 @@
 """`make catalogs`: the gettext catalog from the code's messages, with Babel.
 
-Extracts every `_("…")`, `N_("…")` and `ngettext` message of automations/, flows/, cli.py and
-fixtures/commands.py into okko_cancel.pot, merges it into the Russian catalog (new messages
-come in untranslated, gone ones drop out), and compiles okko_cancel.mo, which the runs read.
+Extracts every `_("…")`, `N_("…")`, `ngettext`, `N_plural`, `pgettext` and `NC_` message of
+automations/, flows/, cli.py and fixtures/commands.py into okko_cancel.pot, merges it into the
+Russian catalog (new messages come in untranslated, gone ones drop out), and compiles
+okko_cancel.mo, which the runs read.
 `--check` changes nothing and exits 1 when a message has no translation or the compiled
 catalog is older than its source: what the tests ask too.
 
@@ -23,7 +24,8 @@ from babel.messages.pofile import read_po, write_po
 LOCALES = Path(__file__).resolve().parent
 REPO = LOCALES.parent.parent
 SOURCES = ("automations", "flows", "cli.py", "fixtures/commands.py")
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "N_plural": (1, 2), "pgettext": ((1, "c"), 2),
+            "NC_": ((1, "c"), 2)}
 DOMAIN = "okko_cancel"
 RU_PO = LOCALES / "ru" / "LC_MESSAGES" / f"{DOMAIN}.po"
 RU_MO = RU_PO.with_suffix(".mo")
@@ -76,8 +78,8 @@ def check() -> list[str]:
     catalog = merged()
     problems = [f"untranslated: {message!r}" for message in untranslated(catalog)]
     with RU_MO.open("rb") as handle:
-        shipped = {_key(m.id): _key(m.string) for m in read_mo(handle) if m.id}
-    current = {_key(m.id): _key(m.string) for m in catalog if m.id and m.string and not m.fuzzy}
+        shipped = {(m.context, _key(m.id)): _key(m.string) for m in read_mo(handle) if m.id}
+    current = {(m.context, _key(m.id)): _key(m.string) for m in catalog if m.id and m.string and not m.fuzzy}
     if shipped != current:
         problems.append(f"{RU_MO.relative_to(REPO)} is not compiled from {RU_PO.relative_to(REPO)}: run `make catalogs`")
     return problems

@@ -30,7 +30,7 @@ def test_loose_names_match_anywhere_in_any_case() -> None:
 def test_a_find_says_in_words_what_it_looks_for() -> None:
     find = Find(test_ids=("sign_input",), role="textbox", names=("Телефон",), placeholders=("Электронная почта",))
 
-    assert find.describe() == "the textbox «Телефон», or test-id sign_input, or the field «Электронная почта»"
+    assert find.describe() == "the text box «Телефон», or test-id sign_input, or the field «Электронная почта»"
 
 
 def test_every_page_object_has_its_table() -> None:
@@ -44,7 +44,7 @@ def test_every_page_object_has_its_table() -> None:
     ('get_by_role("navigation", name="Настройки", exact=True).get_by_role("link", name="Оплата услуг", exact=True)'
      '.or_(get_by_role("navigation", name="Настройки", exact=True).get_by_role("tab", name="Оплата услуг", exact=True))'
      '.first',
-     "the link «Оплата услуг» in the navigation «Настройки» or the tab «Оплата услуг» in the navigation «Настройки»"),
+     "the link «Оплата услуг» or the tab «Оплата услуг» in the navigation «Настройки»"),
     ('get_by_test_id("unbind_card").or_(get_by_role("button", name=re.compile(r"^(?:Отвязать|Unbind)$", '
      're.IGNORECASE))).first',
      "the element with test-id «unbind_card» or the button «Отвязать»"),
