@@ -4,18 +4,21 @@ that run a flow on the site are cli.py's."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
 
-from automations.command_line import (common_options, exits_by_contract, given_before_the_command, invocation,
-                                      lang_from_environment, print_json, refuse_common_options, stdout)
+from automations.command_line import (CommandFailed, common_options, exits_by_contract, given_before_the_command,
+                                      invocation, lang_from_environment, print_json, refuse_common_options, stdout)
 from automations.guides import ROUTES, guide_lines, index_lines
 from automations.guides import guide as guide_document
 from automations.history import history_document
 from automations.i18n import LANGS, _, use_language
 from automations.output import history_tables
 from automations.overrides import listing, listing_lines, listing_tables
+from automations.receipt_manifest import verdict_line
+from automations.receipt_manifest import verify_receipt as check_receipt
 from automations.session import SavedSession
 
 
@@ -118,4 +121,34 @@ def locators(**options: Any) -> None:
         stdout.print(table)
 
 
-LOCAL_COMMANDS = (logout, history, guide, locators)
+@click.command("verify-receipt")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--lang", type=click.Choice(LANGS), help="The output's language: ru or en (OKKO_LANG; default: Russian "
+              "unless the locale says otherwise).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document instead of text.")
+@exits_by_contract
+def verify_receipt(file: Path, lang: str | None, as_json: bool) -> None:
+    """Check a receipt's files against its SHA-256 manifest: FILE is the receipt's .json or
+    its .sha256 (receipts/<UTC time>-<action>.sha256). Prints each file and "ok"; exits 1 when
+    a file was changed or removed since the run wrote it. Opens no browser.
+
+    \b
+    Example:
+      okko-cancel verify-receipt ~/.local/share/okko-cancel/receipts/20260101T090000Z-cancel.json
+      okko-cancel verify-receipt receipts/20260101T090000Z-cancel.sha256 --json
+    """
+    refuse_common_options("verify-receipt", allowed=frozenset({"as_json", "lang"}))
+    as_json = as_json or bool(given_before_the_command().get("as_json"))
+    result = check_receipt(file)
+    if as_json:
+        # A failure's document carries what every --json failure does (the contract's exit_code, step).
+        print_json(result.to_dict() if result.ok else {**result.to_dict(), "exit_code": 1, "step": None})
+    else:
+        for check in result.files:
+            stdout.print(verdict_line(check), markup=False)
+    if not result.ok:
+        # Not through exits_by_contract's document: with --json, the one above already says it.
+        raise CommandFailed(result.failure(), 1)
+
+
+LOCAL_COMMANDS = (logout, history, guide, locators, verify_receipt)

@@ -82,6 +82,8 @@ COMMANDS: dict[str, Command] = {command.name: command for command in (
     Command("locators", browser=False),
     # Reads check's history.sqlite.
     Command("history", browser=False),
+    # Reads a receipt's files and its SHA-256 manifest.
+    Command("verify-receipt", browser=False),
 )}
 
 BROWSER_COMMANDS = frozenset(name for name, command in COMMANDS.items() if command.browser)

@@ -21,6 +21,7 @@ from automations.i18n import _
 from automations.locks import account_lock
 from automations.pages import SettingsSection
 from automations.session import BrowserSession, SavedSession
+from automations.site_answers import paused, record_site_answers
 from automations.settings import Settings
 from automations.steps import StepLog, StepRecord
 from flows.interruption import CutShort, Progress, RunInterrupted, cut_short, deaf_to_ctrl_c, record_interruption
@@ -122,6 +123,8 @@ def _signed_in_run(
     try:
         if fresh:
             saved.save(session.context)
+        # Only now, like the trace: the login's own requests never reach a receipt.
+        answers = record_site_answers(session.context, settings.base_url) if keep_receipt else None
         trace_path: Path | None = None
         if settings.trace:
             # Started only now: the login, with the password typed into it, is never traced.
@@ -135,7 +138,7 @@ def _signed_in_run(
                                           "`okko-cancel login`")) from None
                 # One fresh login per run, then the flow again from the start: it reads the
                 # state first, so what was already done is not done twice.
-                with _untraced(session.context, settings.trace):
+                with _untraced(session.context, settings.trace), paused(answers):
                     relogin(settings, page, steps, credentials, code_provider, start_on, person)
                 saved.save(session.context)
                 value = flow(page, steps)

@@ -6,7 +6,8 @@ Each finding goes into an evidence pack, `<data dir>/evidence/<UTC time>/`:
 
     findings.json               every finding, with its refund verdict and what to say on the hotline
     payment-history.png         «Оплата услуг» as it is now (password fields masked, as in receipts)
-    1-<kind>/<receipt>.json     a copy of the cancellation receipt the finding rests on, and its .png
+    1-<kind>/<receipt>.json     a copy of the cancellation receipt the finding rests on, its .png
+                                and its .sha256 manifest
     1-<kind>/payment.json       the payment's row as the site shows it (a charge's finding)
     1-<kind>/refund.json        the refund rule's verdict for that payment, and the hotline's words
 """
@@ -26,6 +27,7 @@ from automations.home import EVIDENCE, DataHome, utc_stamp
 from automations.i18n import _
 from automations.models import Subscription
 from automations.pages import PaymentsPage, ProfilePage, SubscriptionsPage
+from automations.receipt_manifest import manifest_of
 from automations.refund_rule import DEFAULT_WINDOW_DAYS, assess_subscription, hotline
 from automations.steps import StepLog
 from automations.storage import write_private, write_private_json
@@ -112,6 +114,9 @@ def write_pack(home: DataHome, report: WatchReport, findings: list[Finding], his
         files: list[Path | None] = [_copy(Path(finding.cancellation.receipt), own)]
         if finding.cancellation.screenshot:
             files.append(_copy(Path(finding.cancellation.screenshot), own))
+        # With its manifest, the copy verifies where it lies (`okko-cancel verify-receipt`).
+        if manifest_of(Path(finding.cancellation.receipt)).is_file():
+            files.append(_copy(manifest_of(Path(finding.cancellation.receipt)), own))
         if finding.payment is not None:
             write_private_json(own / "payment.json", finding.payment)
             files.append(own / "payment.json")

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from automations.receipt_manifest import verify_receipt
 from automations.watch_rules import MOSCOW
 from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient, MockSite
 from tests.helpers import cli_env, error_line, last_event_id, run
@@ -82,7 +83,9 @@ def test_a_charge_after_cancel_exits_6_with_the_evidence_pack(site: AdminClient,
 
     [own] = [p for p in pack.iterdir() if p.is_dir()]
     assert sorted(p.name for p in own.iterdir()) == sorted(
-        [cancel_receipt.name, cancel_receipt.with_suffix(".png").name, "payment.json", "refund.json"])
+        [cancel_receipt.name, cancel_receipt.with_suffix(".png").name, cancel_receipt.with_suffix(".sha256").name,
+         "payment.json", "refund.json"])
+    assert verify_receipt(own / cancel_receipt.name).ok  # the copy verifies where it lies
     assert (own / cancel_receipt.name).read_bytes() == cancel_receipt.read_bytes()
     assert (own / cancel_receipt.with_suffix(".png").name).read_bytes().startswith(b"\x89PNG")
     payment = json.loads((own / "payment.json").read_text())
