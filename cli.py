@@ -34,7 +34,8 @@ from automations.i18n import _
 from automations.local_commands import LOCAL_COMMANDS
 from automations.mail import DELETION_ADDRESS
 from automations.models import AccountState
-from automations.monitoring import Expected, Report, Reporting, Scope, monitored_check, refuse_bad_reporting
+from automations.monitoring import (Expected, Report, Reporting, Scope, WatchOutcome, monitored_check, monitored_run,
+                                    refuse_bad_reporting)
 from automations.output import (AccountPrinter, action_lines, batch_lines, check_table, deletion_lines, refund_lines,
                                 state_tables)
 from automations.proposals import proposal_lines
@@ -288,8 +289,9 @@ def refund_check(**options: Any) -> None:
 
 @cli.command()
 @common_options
+@monitoring_options
 @exits_by_contract
-def watch(**options: Any) -> None:
+def watch(notify_urls: tuple[str, ...], alert_after: int, badge: Path | None, **options: Any) -> None:
     """Does the account stay cancelled? Reads the subscriptions, the cards and the payment
     history from the site and compares them with the receipts of past disable-auto-renew,
     unbind-card and cancel runs: a payment after auto-renew was turned off or the card
@@ -298,25 +300,39 @@ def watch(**options: Any) -> None:
     (the receipt, the payment, the payment history now, the refund verdict, what to say on
     the hotline). Changes nothing.
 
+    Each run goes into the history (<data dir>/history.sqlite; `okko-cancel history`). With
+    --notify, an alert goes out once --alert-after runs in a row have found something, with
+    the findings and where the evidence is, and once more when a run finds nothing after it.
+
     \b
     Example:
       okko-cancel watch
       okko-cancel watch --json | jq '.findings[].message'
+      okko-cancel watch --notify 'json://hooks.example/okko' --alert-after 1 --badge watch.json
     """
-    run = invocation(options)
+    run = invocation({**options, "notify_urls": list(notify_urls) or None})
     settings = run.settings
+    reporting = Reporting(badge=badge, notify_urls=settings.notify_urls, alert_after=alert_after)
+    refuse_bad_reporting(reporting)
 
     def cancellations(login: str | None) -> list[Cancellation]:
         return cancellations_to_watch(settings.home, site=settings.base_url, site_key=settings.site_key, account=login)
 
     cancellations(None)  # before any prompt or browser: with nothing to compare, nothing to do
-    resolved = resolve_credentials(settings, run.credential_store())
-    login = resolved.credentials.login if resolved.credentials else settings.login
-    result = run_command(run, "watch", credentials=resolved, changes=cancellations(login), home=settings.home,
-                         account=login, window_days=settings.refund_window_days)
-    document = result.value.to_dict()
+
+    def watch_account(_expected: Expected) -> Report:
+        resolved = resolve_credentials(settings, run.credential_store())
+        login = resolved.credentials.login if resolved.credentials else settings.login
+        return WatchOutcome.of(run_command(run, "watch", credentials=resolved, changes=cancellations(login),
+                                           home=settings.home, account=login, window_days=settings.refund_window_days))
+
+    watched = monitored_run("watch", settings, Scope("live", settings.site_key, None, settings.site_key), reporting,
+                            watch_account, warn)
+    if watched.alert is not None:
+        stderr.print(_("Alert sent: {title}").format(title=watched.alert.title), markup=False)
+    document = watched.document
     print_document(document, run.as_json, watch_lines)
-    if document["findings"]:
+    if not watched.passed:
         raise CommandFailed(_("the site charged or renewed after a cancellation (findings: {count}); evidence in "
                               "{path}").format(count=len(document["findings"]), path=document["evidence"]),
                             ChargedAfterCancel.exit_code)

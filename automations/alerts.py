@@ -1,7 +1,9 @@
 """Alerts through Apprise (any of its URLs: `json://host/`, `tgram://…`, `mailto://…`): `check`
 tells someone once the flows have failed N runs in a row (one alert per streak, not one a
-morning), and once more when a run passes after that alert. When to alert is read from the
-history (automations/history.py), which also remembers that an alert was delivered.
+morning), and once more when a run passes after that alert; `watch` alike, once N runs in a row
+have found a charge or a renewal after a cancellation, and once more when a run finds nothing.
+When to alert is read from the history (automations/history.py), which also remembers that an
+alert was delivered.
 
 A delivery that fails is a warning: the check's own outcome and exit code stand, and a streak
 whose alert reached nobody is tried again at its next failing run.
@@ -63,6 +65,29 @@ def compose(kind: AlertKind, streak: Sequence[Run], run: Run, failures: Sequence
         lines.append(_("And {more} more failed steps.").format(more=len(failures) - NAMED_FAILURES))
     lines.append(_("Report: {where}").format(where=where))
     return Alert(kind, _("okko-cancel check fails on {site}").format(site=site), "\n".join(lines))
+
+
+def compose_watch(kind: AlertKind, streak: Sequence[Run], run: Run, findings: Sequence[Mapping[str, Any]], *,
+                  site: str, where: str) -> Alert:
+    """watch's alert: the site, how many runs in a row found something, this run's findings in
+    a line each, and where the evidence is (with what to say on the hotline)."""
+    if kind == "recovered":
+        title = _("okko-cancel watch recovered: nothing charged or renewed after cancellation on {site}")
+        return Alert(kind, title.format(site=site), "\n".join((
+            _("Nothing was charged or renewed after a cancellation at {time} UTC, after {runs} runs in a row that "
+              "found something.").format(time=run.started_at, runs=len(streak)),
+            _("Report: {where}").format(where=where))))
+    charged = any(finding.get("payment") for finding in findings)
+    title = (_("okko-cancel watch found a charge after cancellation on {site}") if charged
+             else _("okko-cancel watch found auto-renew or a card back after cancellation on {site}"))
+    lines = [_("Watch has found something {runs} runs in a row; the latest at {time} UTC.").format(
+        runs=len(streak), time=run.started_at)]
+    lines.extend(str(finding["message"]) for finding in findings[:NAMED_FAILURES])
+    if len(findings) > NAMED_FAILURES:
+        lines.append(_("And {more} more findings.").format(more=len(findings) - NAMED_FAILURES))
+    lines.append(_("Evidence (the receipts, the payments, the refund verdict and what to say on the hotline): "
+                   "{where}").format(where=where))
+    return Alert(kind, title.format(site=site), "\n".join(lines))
 
 
 def where_is_the_report(*, report_index: Path | None, junit: Path | None, artifacts: Path | None,
@@ -134,7 +159,7 @@ def alert_after_run(history: History, run: Run, failures: Sequence[Mapping[str, 
     if found is None:
         return None
     kind, streak = found
-    alert = compose(kind, streak, run, failures, site=site, where=where)
+    alert = (compose_watch if run.command == "watch" else compose)(kind, streak, run, failures, site=site, where=where)
     if deliver(urls, alert, warn):
         history.mark_alert(run, kind)
         return alert
@@ -144,9 +169,9 @@ def alert_after_run(history: History, run: Run, failures: Sequence[Mapping[str, 
 def record_and_alert(history: History | None, new: NewRun, failures: Sequence[Mapping[str, Any]], *,
                      urls: Sequence[str], alert_after: int, site: str, where: str,
                      warn: Callable[[str], None]) -> Alert | None:
-    """After a `check`: the run into the history, then the alert it calls for, if any. Without a
-    history (it could not be opened) there is nothing to count, so no alert; a history that
-    cannot be written is a warning: the check's outcome stands."""
+    """After a `check` or a `watch`: the run into the history, then the alert it calls for, if
+    any. Without a history (it could not be opened) there is nothing to count, so no alert; a
+    history that cannot be written is a warning: the run's outcome stands."""
     if history is None:
         return None
     try:

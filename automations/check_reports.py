@@ -8,9 +8,11 @@ import json
 import os
 import shutil
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from automations.history import NewRun
 from automations.i18n import _
 from automations.storage import private_dir, write_private
 
@@ -30,9 +32,13 @@ def write_badge(path: Path, report: dict[str, Any]) -> None:
     "failing: «the first failed step»". Its words are the badge format's, in English whatever
     the run's language: a README shows it to everyone."""
     failed = [step for step in report["steps"] if step["outcome"] == "failed"]
-    badge = {"schemaVersion": 1, "label": "flows",
-             "message": f"failing: «{failed[0]['name']}»" if failed else "passing",
-             "color": "red" if failed else "brightgreen"}
+    write_endpoint_badge(path, "flows", f"failing: «{failed[0]['name']}»" if failed else "passing",
+                         "red" if failed else "brightgreen")
+
+
+def write_endpoint_badge(path: Path, label: str, message: str, color: str) -> None:
+    """The badge's JSON (check's, or watch's: automations/monitoring.py)."""
+    badge = {"schemaVersion": 1, "label": label, "message": message, "color": color}
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(badge, ensure_ascii=False) + "\n", encoding="utf-8")
 
@@ -92,22 +98,28 @@ figure{margin:.5rem 0}img{max-width:100%;border:1px solid #ccc}code{background:#
 {%- elif step.outcome == 'skipped' %}{{ step.detail }}{% endif %}</td></tr>
 {% if row.screenshot %}<tr class="shot"><td colspan="5"><figure><img src="{{ row.screenshot }}" alt="Screenshot at the failure of {{ step.name }}"><figcaption>{{ step.group }} — {{ step.name }}: the page when it failed</figcaption></figure></td></tr>
 {% endif %}{% endfor %}</tbody></table>
+{{ trend }}
 </body></html>
 """
 
 
-def write_html(folder: Path, report: dict[str, Any], artifacts: Path | None, *, copy_traces: bool = False) -> Path:
+def write_html(folder: Path, report: dict[str, Any], artifacts: Path | None, *, copy_traces: bool = False,
+               trend: Sequence[NewRun] = ()) -> Path:
     """Writes `index.html` into `folder`, each failure's screenshot and trace linked at its row
     by a path relative to the folder, so that the folder can be moved, zipped or uploaded.
     Screenshots are copied beside it from `artifacts`; a trace too when `copy_traces` (the
     bundled mock's demo account): a live account's trace holds its session, so it stays where
-    it is, linked relatively, and never lands in a folder that may be published."""
+    it is, linked relatively, and never lands in a folder that may be published. Below the
+    steps, given `trend` (the scope's last runs from the history, this one last), each step's
+    chart over them (automations/trend_chart.py)."""
     from jinja2 import Environment, select_autoescape  # only `check --report` needs it: not at start-up
+
+    from automations.trend_chart import trend_section  # and pygal: the same
 
     private_dir(folder)
     rows = [(step, _row(folder, step, artifacts, copy_traces)) for step in report["steps"]]
     environment = Environment(autoescape=select_autoescape(default=True))
-    html = environment.from_string(HTML_TEMPLATE).render(report=report, rows=rows)
+    html = environment.from_string(HTML_TEMPLATE).render(report=report, rows=rows, trend=trend_section(trend))
     index = folder / "index.html"
     write_private(index, html.encode())
     return index

@@ -1,6 +1,7 @@
-"""`check`'s history: every run and each of its steps, in SQLite at <data dir>/history.sqlite,
-so that an alert can wait for N failing runs in a row and `okko-cancel history` can say how
-often each step passes and how long it takes.
+"""`check`'s and `watch`'s history: every run and each of its steps, in SQLite at
+<data dir>/history.sqlite, so that an alert can wait for N failing runs in a row, `okko-cancel
+history` can say how often each step passes and how long it takes, and check's report can
+draw each step's trend.
 
     with History.open(settings.home.history_file) as history:
         run = history.record(NewRun("check", started_at, seconds, "okko.tv", "live", None, False, report, steps))
@@ -38,7 +39,7 @@ SCHEMA_VERSION = 1
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     id         INTEGER PRIMARY KEY,
-    command    TEXT NOT NULL,                       -- check (watch may keep its own)
+    command    TEXT NOT NULL,                       -- check or watch
     started_at TEXT NOT NULL,                       -- ISO 8601, UTC
     seconds    REAL NOT NULL,
     site       TEXT NOT NULL,                       -- the live site's host, or "mock"
@@ -243,6 +244,11 @@ class History:
         """The newest `limit` runs (of `command`, or every command's), newest first, with their steps."""
         where, parameters = ("WHERE command = ?", (command,)) if command else ("", ())
         return self._runs(f"SELECT {RUN_COLUMNS} FROM runs {where} ORDER BY id DESC LIMIT ?", (*parameters, limit))
+
+    def last_in_scope(self, command: str, mode: Mode, site: str, limit: int) -> list[Run]:
+        """The scope's newest `limit` runs, newest first: what a trend is drawn from."""
+        return self._runs(f"SELECT {RUN_COLUMNS} FROM runs WHERE command = ? AND mode = ? AND site = ?"
+                          " ORDER BY id DESC LIMIT ?", (command, mode, site, limit))
 
     def failing_streak(self, run: Run) -> list[Run]:
         """The failing runs of `run`'s scope that end at `run` (itself included when it failed),

@@ -49,9 +49,9 @@ def logout(**options: Any) -> None:
               help="How many of the latest runs to show, and to reckon each step's pass rate and median over.")
 @exits_by_contract
 def history(limit: int, **options: Any) -> None:
-    """The last `check` runs (when, the site, mock or live, passed or the first failed step,
-    the alert sent), and each step's pass rate and median duration over them, from
-    <data dir>/history.sqlite. Opens no browser.
+    """The last `check` and `watch` runs (when, the site, mock or live, passed or the first
+    failed step, the alert sent), and each step's pass rate and median duration over them,
+    from <data dir>/history.sqlite. Opens no browser.
 
     \b
     Example:

@@ -1,9 +1,12 @@
-"""A monitored run (`check` today): what happens around the flows so that people rely on it.
-The history is read for the steps a failure leaves unrun, the run is timed and recorded, its
-reports are written (JUnit, HTML, badge), and the alert it calls for goes out.
+"""A monitored run (`check` or `watch`): what happens around the flows so that people rely on
+it. The history is read for the steps a failure leaves unrun (check's), the run is timed and
+recorded, its reports are written (check's JUnit and HTML with its trend; either's badge), and
+the alert it calls for goes out.
 
-The run itself comes from the caller (the live site's check, or the bundled mock's), so that
-this module knows neither flows nor fixtures.
+The run itself comes from the caller (the live site's check, the bundled mock's, or watch's
+flow), so that this module knows neither flows nor fixtures. A `watch` run is recorded as one
+step per thing it watches (the subscriptions, the cards, the payments), failed when a finding
+is about it; a run with findings is a failing run, for the history and its alerts.
 """
 
 from __future__ import annotations
@@ -11,17 +14,23 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from automations.alerts import Alert, check_urls, record_and_alert, where_is_the_report
-from automations.check_reports import write_badge, write_html, write_junit
-from automations.history import Mode, check_run, expected_steps, history_or_none
+from automations.check_reports import write_badge, write_endpoint_badge, write_html, write_junit
+from automations.history import History, Mode, NewRun, StepRun, check_run, expected_steps, history_or_none
+from automations.i18n import _
 from automations.settings import Settings
+from automations.watch_rules import (AUTO_RENEW_BACK_ON, CARD_BOUND_AGAIN, CHARGED_AFTER_AUTO_RENEW_OFF,
+                                     CHARGED_TO_UNBOUND_CARD)
+
+Kind = Literal["check", "watch"]
 
 
 class Report(Protocol):
-    """What a monitored run gives back (flows/check.py's CheckReport)."""
+    """What a monitored run gives back (flows/check.py's CheckReport, or a WatchOutcome)."""
 
     artifacts: Path | None
 
@@ -71,28 +80,124 @@ def refuse_bad_reporting(reporting: Reporting) -> None:
     check_urls(reporting.notify_urls)
 
 
-def monitored_check(settings: Settings, scope: Scope, reporting: Reporting, run: Callable[[Expected], Report],
-                    warn: Callable[[str], None]) -> Monitored:
-    """Runs `run` (a check of every flow) as a monitored run: see the module's docstring."""
+def monitored_run(kind: Kind, settings: Settings, scope: Scope, reporting: Reporting,
+                  run: Callable[[Expected], Report], warn: Callable[[str], None]) -> Monitored:
+    """Runs `run` (a check of every flow, or a watch) as a monitored run: see the module's
+    docstring. `failed` in what it returns: check's failed steps, or watch's findings."""
     refuse_bad_reporting(reporting)
     with history_or_none(settings.home.history_file, warn) as history:
-        expected = expected_steps(history.last_passing("check", scope.mode, scope.site)) if history else {}
-        started = time.perf_counter()
-        report = run(expected)
+        last = history.last_passing(kind, scope.mode, scope.site) if history and kind == "check" else None
+        started_at, started = datetime.now(UTC).isoformat(timespec="seconds"), time.perf_counter()
+        report = run(expected_steps(last))
         seconds = time.perf_counter() - started
         document = report.to_dict()
-        if reporting.junit is not None:
-            write_junit(reporting.junit, document)
-        index = None
-        if reporting.report_dir is not None:
-            index = write_html(reporting.report_dir, document, None, copy_traces=reporting.copy_traces)
-        if reporting.badge is not None:
-            write_badge(reporting.badge, document)
-        where = where_is_the_report(report_index=index, junit=reporting.junit, artifacts=report.artifacts)
-        failed = [step for step in document["steps"] if step["outcome"] == "failed"]
-        alert = record_and_alert(
-            history, check_run(document, mode=scope.mode, site=scope.site, variant=scope.variant, seconds=seconds,
-                               report=where),
-            failed, urls=reporting.notify_urls, alert_after=reporting.alert_after,
-            site=scope.shown_as or scope.site, where=where, warn=warn)
+        if isinstance(report, WatchOutcome):
+            if reporting.badge is not None:
+                write_watch_badge(reporting.badge, document)
+            where = where_is_the_report(report_index=None, junit=None, artifacts=report.artifacts)
+            new, failed = report.history_run(scope, started_at, seconds, where), list(document["findings"])
+        else:
+            index = _check_reports(reporting, document, history, scope, seconds)
+            where = where_is_the_report(report_index=index, junit=reporting.junit, artifacts=report.artifacts)
+            new = check_run(document, mode=scope.mode, site=scope.site, variant=scope.variant, seconds=seconds,
+                            report=where)
+            failed = [step for step in document["steps"] if step["outcome"] == "failed"]
+        alert = record_and_alert(history, new, failed, urls=reporting.notify_urls, alert_after=reporting.alert_after,
+                                 site=scope.shown_as or scope.site, where=where, warn=warn)
     return Monitored(document, report.passed, alert, failed)
+
+
+def monitored_check(settings: Settings, scope: Scope, reporting: Reporting, run: Callable[[Expected], Report],
+                    warn: Callable[[str], None]) -> Monitored:
+    return monitored_run("check", settings, scope, reporting, run, warn)
+
+
+def _check_reports(reporting: Reporting, document: dict[str, Any], history: History | None, scope: Scope,
+                   seconds: float) -> Path | None:
+    """check's JUnit, HTML (with the trend: the scope's last runs and this one) and badge; the
+    HTML's index, when one was asked for."""
+    if reporting.junit is not None:
+        write_junit(reporting.junit, document)
+    index = None
+    if reporting.report_dir is not None:
+        from automations.trend_chart import TREND_RUNS  # with --report only, as what draws the trend
+
+        this = check_run(document, mode=scope.mode, site=scope.site, variant=scope.variant, seconds=seconds,
+                         report=None)
+        before = history.last_in_scope("check", scope.mode, scope.site, TREND_RUNS - 1) if history else []
+        index = write_html(reporting.report_dir, document, None, copy_traces=reporting.copy_traces,
+                           trend=[*reversed(before), this])
+    if reporting.badge is not None:
+        write_badge(reporting.badge, document)
+    return index
+
+
+class _Document(Protocol):
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+class _Timed(Protocol):
+    @property
+    def seconds(self) -> float: ...
+
+
+class Watched(Protocol):
+    """What watch's flow gives back (flows/runner.py's RunResult of a WatchReport)."""
+
+    @property
+    def value(self) -> _Document: ...
+
+    @property
+    def steps(self) -> Sequence[_Timed]: ...
+
+
+# What watch's findings are about: each a step of its runs in the history.
+WATCHED_BY_FINDING = {AUTO_RENEW_BACK_ON: "subscriptions", CARD_BOUND_AGAIN: "cards",
+                      CHARGED_AFTER_AUTO_RENEW_OFF: "payments", CHARGED_TO_UNBOUND_CARD: "payments"}
+
+
+@dataclass(frozen=True)
+class WatchOutcome:
+    """A `watch` run as a monitored run sees it: its document (WatchReport.to_dict()) and the
+    seconds it took to read each thing it watches."""
+
+    document: dict[str, Any]
+    read_seconds: Mapping[str, float]
+
+    @classmethod
+    def of(cls, result: Watched) -> WatchOutcome:
+        # flows/watch.py's own steps, the last after the login's: «Основные», then «Подписки»
+        # (the subscriptions), then «Оплата услуг» (the cards and the payments).
+        *_profile, subscriptions, payments = [0.0, 0.0, *(step.seconds for step in result.steps[-3:])]
+        return cls(result.value.to_dict(), {"subscriptions": subscriptions, "cards": payments, "payments": payments})
+
+    @property
+    def passed(self) -> bool:
+        return not self.document["findings"]
+
+    @property
+    def artifacts(self) -> Path | None:
+        """Where a person looks: the evidence pack, or (nothing found) the run's receipt."""
+        place = self.document.get("evidence") or self.document.get("receipt")
+        return Path(place) if place else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.document
+
+    def history_run(self, scope: Scope, started_at: str, seconds: float, where: str) -> NewRun:
+        """The run as the history keeps it: a step per thing watched, failed by a finding about it."""
+        names = {"subscriptions": _("auto-renew stays off"), "cards": _("no card bound again"),
+                 "payments": _("no payment after a cancellation")}
+        found = {WATCHED_BY_FINDING.get(finding["kind"], "payments") for finding in self.document["findings"]}
+        steps = [StepRun("watch", name, "failed" if watched in found else "ok", self.read_seconds[watched])
+                 for watched, name in names.items()]
+        return NewRun("watch", started_at, seconds, scope.site, scope.mode, None, self.passed, where,
+                      steps)
+
+
+def write_watch_badge(path: Path, document: Mapping[str, Any]) -> None:
+    """watch's shields.io badge: "clean", or what it found (a charge first: it costs money)."""
+    kinds = {finding["kind"] for finding in document["findings"]}
+    message = ("clean" if not kinds else "charged after cancel" if "payments" in map(WATCHED_BY_FINDING.get, kinds)
+               else "renewed after cancel")
+    write_endpoint_badge(path, "watch", message, "brightgreen" if not kinds else "red")

@@ -210,7 +210,7 @@ def history_tables(document: dict[str, Any]) -> list[Table | str]:
     """`history` for a terminal: the last runs, then each step's pass rate and median over them."""
     runs = document["runs"]
     if not runs:
-        return [_("No check run is recorded yet in {file}.").format(file=document["file"])]
+        return [_("No check or watch run is recorded yet in {file}.").format(file=document["file"])]
     table = Table(title=_("The last {count} runs ({file})").format(count=len(runs), file=document["file"]),
                   title_justify="left")
     for column in (_("Started (UTC)"), _("Command"), _("Mode"), _("Site"), _("Outcome"), _("Seconds"), _("Alert")):

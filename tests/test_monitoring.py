@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import threading
 from collections.abc import Iterator
+from html import unescape
 from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -92,12 +94,14 @@ def test_failing_twice_alerts_once_and_passing_again_says_recovered(
     assert {s["group"] for s in document["steps"] if s["backed_out"]} == {"disable-auto-renew", "sign-out-devices"}
 
     # Morning 3: fixed; the addresses now come from the setting.
-    third = run(["check", "--mock", "--badge", str(badge), "--json"], {**env, "OKKO_NOTIFY_URLS": webhook.url})
+    third = run(["check", "--mock", "--badge", str(badge), "--report", str(tmp_path / "third"), "--json"],
+                {**env, "OKKO_NOTIFY_URLS": webhook.url})
 
     assert third.exit_code == 0, third.output
     assert [m["type"] for m in webhook.received] == ["failure", "success"]
     assert webhook.received[1]["title"] == "okko-cancel check passes again on the bundled mock site"
     assert json.loads(badge.read_text())["message"] == "passing"
+    assert_trend_of_three_runs(tmp_path / "third" / "index.html", failed["name"])
 
     history = run(["history", "--json"], env)
 
@@ -110,6 +114,21 @@ def test_failing_twice_alerts_once_and_passing_again_says_recovered(
     assert (opened["passed"], opened["failed"], opened["pass_rate"]) == (1, 2, 0.3333)
     assert opened["median_seconds"] > 0
     assert {s["pass_rate"] for s in steps.values() if s["group"] == "profile"} == {1.0}
+
+
+def assert_trend_of_three_runs(index: Path, failed_twice: str) -> None:
+    """The report's trend: a chart per step (inline SVG) over the three mornings, each step's
+    pass rate beside it, and nothing loaded from elsewhere when it is opened."""
+    html = index.read_text()
+    assert "Each step over the last 3 runs" in html and "<svg" in html
+    captions = [" ".join(unescape(re.sub(r"<[^>]+>", "", caption)).split())
+                for caption in re.findall(r"<figcaption>(.*?)</figcaption>", html, re.S) if "runs (" in caption]
+    assert f"{failed_twice} (unbind-card): passed 1 of 3 runs (33%)" in captions
+    assert "Open «Основные» (profile): passed 3 of 3 runs (100%)" in captions
+    assert len(captions) == html.count("<svg")
+    assert "<script" not in html and "<link" not in html and "@import" not in html
+    # No attribute (src, href, xlink:href) nor style loads anything from a server.
+    assert not re.search(r"""(?:href|src)\s*=\s*["']?(?:https?:)?//|url\(\s*["']?(?:https?:)?//""", html)
 
 
 class Quiet(SimpleHTTPRequestHandler):

@@ -145,7 +145,7 @@ def test_history_without_any_run_says_so_and_makes_no_file(data_dir: Path) -> No
     result = run(["history"], cli_env(data_dir, "https://okko.tv"))
 
     assert result.exit_code == 0, result.output
-    assert "No check run is recorded yet" in result.stdout
+    assert "No check or watch run is recorded yet" in result.stdout
     assert not (data_dir / "history.sqlite").exists()
 
 
