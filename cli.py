@@ -22,10 +22,11 @@ from typing import Any
 
 import click
 
-from automations.command_line import (CommandFailed, Invocation, batch_options, change_options, check_options,
-                                      common_options, common_options_connecting_to_many, deletion_options,
-                                      exits_by_contract, invocation, monitoring_options, print_document, print_json,
-                                      stderr, stdout, warn)
+from automations.command_line import (CommandFailed, Invocation, batch_options, capture_options, change_options,
+                                      check_options, common_options, common_options_connecting_to_many,
+                                      deletion_options, exits_by_contract, invocation, monitoring_options,
+                                      print_document, print_json, stderr, stdout, warn)
+from automations.drift_report import drift_summary, show_drift
 from automations.errors import ChargedAfterCancel
 from automations.guides import store_guide_command, store_pointer
 from automations.history import MOCK_SITE
@@ -43,6 +44,7 @@ from automations.prompts import (Resolved, code_provider, confirm_change, creden
                                  resolve_credentials)
 from automations.watch_rules import Cancellation, cancellations_to_watch, watch_lines
 from fixtures.commands import MOCK_VARIANTS, check_mock_site, demo, mock_site
+from flows.capture import capture_lines, capture_path
 from flows.check import run_check
 from flows.registry import BATCH_COMMANDS, COMMANDS
 from flows.runner import RunResult, run_flow, verify_login
@@ -218,8 +220,9 @@ def cancel(yes: bool, dry_run: bool, **options: Any) -> None:
 @check_options(MOCK_VARIANTS)
 @monitoring_options
 @exits_by_contract
-def check(mock: bool, variant: str, junit: Path | None, report_dir: Path | None, notify_urls: tuple[str, ...],
-          alert_after: int, badge: Path | None, **options: Any) -> None:
+def check(mock: bool, variant: str, junit: Path | None, report_dir: Path | None, baseline_dir: Path | None,
+          fail_on_drift: bool, notify_urls: tuple[str, ...], alert_after: int, badge: Path | None,
+          **options: Any) -> None:
     """Run every flow without changing anything and report which steps still work:
     log in, read each section, open every destructive dialog and back out at its final
     confirmation. Exit 0 when every step passes, 1 when any fails.
@@ -228,17 +231,23 @@ def check(mock: bool, variant: str, junit: Path | None, report_dir: Path | None,
     --notify, an alert goes out once --alert-after runs in a row have failed, naming the
     failed steps and where the report is, and once more when a run passes after it.
 
+    The ARIA snapshot of each section and dialog (redacted) is compared with the baseline of
+    the last green run: what appeared, disappeared or was renamed is a warning, or exit 1
+    with --fail-on-drift.
+
     \b
     Example:
       okko-cancel check --mock --junit check.xml --report check-report
       okko-cancel check --json
       okko-cancel check --notify 'json://hooks.example/okko' --alert-after 2 --badge badge.json
+      okko-cancel check --baseline ci/aria-baseline --fail-on-drift
     """
     run = invocation({**options, "notify_urls": list(notify_urls) or None})
     settings = run.settings
     scope = (Scope("mock", MOCK_SITE, variant, _("the bundled mock site")) if mock
              else Scope("live", settings.site_key, None, settings.site_key))
-    reporting = Reporting(junit, report_dir, badge, settings.notify_urls, alert_after, copy_traces=mock)
+    reporting = Reporting(junit, report_dir, badge, settings.notify_urls, alert_after, copy_traces=mock,
+                          baseline=baseline_dir, fail_on_drift=fail_on_drift)
     refuse_bad_reporting(reporting)
 
     def check_every_flow(expected: Expected) -> Report:
@@ -259,11 +268,36 @@ def check(mock: bool, variant: str, junit: Path | None, report_dir: Path | None,
         for step in document["steps"]:
             for line in proposal_lines(step["proposal"]) if step.get("proposal") else []:
                 stdout.print(line, markup=False)
+        show_drift(stdout, document.get("drift"))
+    if checked.drifted and not checked.failed:
+        raise CommandFailed(drift_summary(document["drift"]), 1)
+    if document.get("drift", {}).get("found") and not checked.drifted:
+        warn(_("the pages changed since the ARIA baseline, yet every step passed (--fail-on-drift makes it exit 1)"))
     if not checked.passed:
         first = checked.failed[0]
         raise CommandFailed(_("{failed} of {steps} steps failed; first: step «{step}» looked for {what} at {url}").format(
             failed=len(checked.failed), steps=len(document["steps"]), step=first["name"],
             what=first["element"] or _("the page"), url=first["url"] or settings.base_url), 1)
+
+
+@cli.command()
+@common_options
+@capture_options
+@exits_by_contract
+def capture(output: Path | None, **options: Any) -> None:
+    """Save what the site's settings look like, for a bug report: walk where `check` walks
+    (each destructive dialog opened and backed out of), open every other settings tab, and
+    keep an ARIA snapshot and a screenshot of each section and dialog in one zip, personal
+    data redacted in the snapshots and masked in the screenshots. Changes nothing.
+
+    \b
+    Example:
+      okko-cancel capture
+      okko-cancel capture --output okko-pages.zip --json
+    """
+    run = invocation(options)
+    result = run_command(run, "capture", output=capture_path(run.settings.home, output))
+    print_document(result.value.to_dict(), run.as_json, capture_lines)
 
 
 @cli.command("refund-check")

@@ -11,8 +11,11 @@ Playwright's own matching (`to_match_aria_snapshot`) accepts a page that has mor
 template, so a removed link goes unseen; here the whole trees are compared. Siblings are
 matched by role and name (or, for nameless text, by the text); what is left on one side only
 appeared or disappeared, unless an element of the same role with a near-identical name
-(rapidfuzz) is on the other side: then it was renamed. Identical siblings count once (a list
-of payments that grew by a row has not changed shape), and their children are pooled.
+(rapidfuzz) is on the other side: then it was renamed; or unless the same element is inside
+what appeared on the other side (or the other way round): then it moved, into a new
+container (a menu now in a sidebar) or out of one, and is compared where it is now.
+Identical siblings count once (a list of payments that grew by a row has not changed shape),
+and their children are pooled.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ SHORT_NAME = 60
 _LINE = re.compile(r"^(?P<indent> *)- (?P<rest>.*)$")
 _ROLE = re.compile(r"^(?P<role>/?[\w-]+)\s*")
 
-ChangeKind = Literal["appeared", "disappeared", "renamed"]
+ChangeKind = Literal["appeared", "disappeared", "renamed", "moved"]
 
 
 @dataclass
@@ -72,6 +75,8 @@ class Change:
         name = f"{self.role} «{_short(self.name)}»" if self.name else self.role
         if self.kind == "renamed":
             name = f"{self.role} «{_short(self.was)}» → «{_short(self.name)}»"
+        if self.kind == "moved":
+            return f"{name} ({self.was or 'top level'} → {self.under or 'top level'})"
         return f"{name} ({self.under})" if self.under else name
 
     def to_dict(self) -> dict[str, Any]:
@@ -199,6 +204,45 @@ def _with_inline_text(node: AriaNode) -> list[AriaNode]:
     return node.children
 
 
+def _find(nodes: Sequence[AriaNode], role: str, label: str, under: str) -> tuple[AriaNode, str] | None:
+    """The first element of this role and label below `nodes`, and where it is."""
+    for node in nodes:
+        inside = f"{under} › {node.describe()}" if under else node.describe()
+        for child in node.children:
+            if child.role == role and child.label == label:
+                return child, inside
+        found = _find(node.children, role, label, inside)
+        if found is not None:
+            return found
+    return None
+
+
+def _moved(gone: list[AriaNode], new: list[AriaNode], under: str
+           ) -> tuple[list[Change], list[tuple[AriaNode, AriaNode, str]], set[int], set[int]]:
+    """Named elements that went into something that appeared, or came out of something that
+    disappeared: each a change, the pair to compare with where it is now, and which of
+    `gone` and `new` they were."""
+    changes: list[Change] = []
+    pairs: list[tuple[AriaNode, AriaNode, str]] = []
+    from_gone: set[int] = set()
+    from_new: set[int] = set()
+    for i, old in enumerate(gone):
+        found = _find(new, old.role, old.label, under) if old.name else None
+        if found is not None:
+            fresh, now = found
+            changes.append(Change("moved", old.role, old.label, under or "", now, old.line, fresh.line))
+            pairs.append((old, fresh, now))
+            from_gone.add(i)
+    for j, fresh in enumerate(new):
+        found = _find(gone, fresh.role, fresh.label, under) if fresh.name else None
+        if found is not None:
+            old, was = found
+            changes.append(Change("moved", fresh.role, fresh.label, was, under, old.line, fresh.line))
+            pairs.append((old, fresh, under))
+            from_new.add(j)
+    return changes, pairs, from_gone, from_new
+
+
 def diff_nodes(baseline: Sequence[AriaNode], current: Sequence[AriaNode], under: str = "") -> list[Change]:
     """What appeared, disappeared or was renamed among these siblings and below them."""
     from rapidfuzz import fuzz, utils
@@ -223,14 +267,18 @@ def diff_nodes(baseline: Sequence[AriaNode], current: Sequence[AriaNode], under:
         renamed_new.add(j)
         changes.append(Change("renamed", new[j].role, new[j].label, gone[i].label, under, gone[i].line, new[j].line))
         pairs.append((gone[i], new[j]))
+    gone = [node for i, node in enumerate(gone) if i not in renamed_old]
+    new = [node for j, node in enumerate(new) if j not in renamed_new]
+    moves, moved_pairs, moved_old, moved_new = _moved(gone, new, under)
+    changes.extend(moves)
     for i, node in enumerate(gone):
-        if i not in renamed_old:
+        if i not in moved_old:
             changes.append(Change("disappeared", node.role, node.label, under=under, baseline_line=node.line))
     for j, node in enumerate(new):
-        if j not in renamed_new:
+        if j not in moved_new:
             changes.append(Change("appeared", node.role, node.label, under=under, current_line=node.line))
-    for old, fresh in pairs:
-        inner = f"{under} › {fresh.describe()}" if under else fresh.describe()
+    for old, fresh, where in [*((old, fresh, under) for old, fresh in pairs), *moved_pairs]:
+        inner = f"{where} › {fresh.describe()}" if where else fresh.describe()
         changes.extend(diff_nodes(_with_inline_text(old), _with_inline_text(fresh), inner))
     return changes
 

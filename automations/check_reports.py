@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from automations.drift_report import drift_html, drift_properties, step_drift_text
 from automations.history import NewRun
 from automations.i18n import _
 from automations.storage import private_dir, write_private
@@ -56,6 +57,11 @@ def write_junit(path: Path, report: dict[str, Any]) -> None:
         timestamp=report["started_at"],
         hostname=report["site"],
     )
+    properties = drift_properties(report.get("drift"))
+    if properties:
+        listed = ET.SubElement(suite, "properties")
+        for name, value in properties.items():
+            ET.SubElement(listed, "property", name=name, value=value)
     for step in steps:
         case = ET.SubElement(suite, "testcase", classname=f"check.{step['group'] or 'flow'}", name=step["name"],
                              time=f"{step['seconds']:.3f}")
@@ -70,6 +76,9 @@ def write_junit(path: Path, report: dict[str, Any]) -> None:
             )
         elif step["outcome"] == "skipped":
             ET.SubElement(case, "skipped")
+        drifted = step_drift_text(report.get("drift"), step)
+        if drifted:
+            ET.SubElement(case, "system-out").text = drifted
     root = ET.Element("testsuites", name=SUITE_NAME)
     root.append(suite)
     ET.indent(root)
@@ -99,6 +108,7 @@ figure{margin:.5rem 0}img{max-width:100%;border:1px solid #ccc}code{background:#
 {% if row.screenshot %}<tr class="shot"><td colspan="5"><figure><img src="{{ row.screenshot }}" alt="Screenshot at the failure of {{ step.name }}"><figcaption>{{ step.group }} — {{ step.name }}: the page when it failed</figcaption></figure></td></tr>
 {% endif %}{% endfor %}</tbody></table>
 {{ trend }}
+{{ drift }}
 </body></html>
 """
 
@@ -119,7 +129,8 @@ def write_html(folder: Path, report: dict[str, Any], artifacts: Path | None, *, 
     private_dir(folder)
     rows = [(step, _row(folder, step, artifacts, copy_traces)) for step in report["steps"]]
     environment = Environment(autoescape=select_autoescape(default=True))
-    html = environment.from_string(HTML_TEMPLATE).render(report=report, rows=rows, trend=trend_section(trend))
+    html = environment.from_string(HTML_TEMPLATE).render(report=report, rows=rows, trend=trend_section(trend),
+                                                         drift=drift_html(report.get("drift")))
     index = folder / "index.html"
     write_private(index, html.encode())
     return index

@@ -143,6 +143,13 @@ def monitoring_options(command: F) -> F:
 def check_options(variants: Sequence[str]) -> Callable[[F], F]:
     """`check`'s own options; `variants`: the bundled mock's layouts."""
     def add(command: F) -> F:
+        command = click.option("--fail-on-drift", is_flag=True,
+                               help="Exit 1 when the pages changed since the ARIA baseline, even if every step "
+                               "passes (else a warning, exit 0).")(command)
+        command = click.option("--baseline", "baseline_dir", type=click.Path(path_type=Path, file_okay=False),
+                               help="The ARIA baseline's folder (for CI; default: <data dir>/baselines/<site>). A "
+                               "green run's redacted snapshots become the baseline; each run reports what "
+                               "appeared, disappeared or was renamed since.")(command)
         command = click.option("--report", "report_dir", type=click.Path(path_type=Path, file_okay=False),
                                help="Write a static HTML report (steps, each failure's screenshot and trace) into "
                                "this folder.")(command)
@@ -153,6 +160,12 @@ def check_options(variants: Sequence[str]) -> Callable[[F], F]:
         return click.option("--mock", is_flag=True, help="Check the bundled mock site with its demo account instead "
                             "of the configured site.")(command)
     return add
+
+
+def capture_options(command: F) -> F:
+    """`capture`'s own option."""
+    return click.option("--output", "output", type=click.Path(path_type=Path, dir_okay=False),
+                        help="The zip to write (default: <data dir>/captures/<UTC time>-capture.zip).")(command)
 
 
 def batch_options(command: F) -> F:

@@ -35,7 +35,10 @@ LETTERS = "letters"
 BATCH = "batch"
 ACCOUNTS = "accounts"
 LOCKS = "locks"
+# check's ARIA baselines, a folder per site (automations/baselines.py).
 BASELINES = "baselines"
+# capture's zips of redacted snapshots and masked screenshots, for a bug report.
+CAPTURES = "captures"
 # What `watch` found: a folder per run with findings, each with the receipt it rests on.
 EVIDENCE = "evidence"
 # Data directories of their own, beside the user's: the bundled mock's runs never touch the
@@ -94,6 +97,12 @@ class DataHome:
     def stamped(self, folder: str, action: str, suffix: str) -> Path:
         """`<folder>/<UTC time>-<action><suffix>`: a new file's path; the folder is made."""
         return self.folder(folder) / f"{utc_stamp()}-{action}{suffix}"
+
+    def baselines(self, site: str) -> Path:
+        """`baselines/<site>/`: check's ARIA baseline for a site (the bundled mock's apart);
+        made when a green run writes it (automations/baselines.py)."""
+        name = re.sub(r"[^\w.-]+", "-", site, flags=re.ASCII).strip("-.").lower() or "site"
+        return self.root / BASELINES / name
 
     def lock_file(self, login: str | None) -> Path:
         """`locks/<site>-<account>.lock`: one run at a time per account (automations/locks.py);

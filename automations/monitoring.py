@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from automations.alerts import Alert, check_urls, record_and_alert, where_is_the_report
+from automations.baselines import drift_of_run, refuse_unwritable
 from automations.check_reports import write_badge, write_endpoint_badge, write_html, write_junit
 from automations.history import History, Mode, NewRun, StepRun, check_run, expected_steps, history_or_none
 from automations.i18n import _
@@ -55,6 +56,10 @@ class Reporting:
     alert_after: int = 2
     # The mock's traces live in a throwaway data dir: the report keeps copies of them.
     copy_traces: bool = False
+    # check's ARIA baseline: this folder (CI's), else <data dir>/baselines/<site>/; a change
+    # against it fails the run only when asked.
+    baseline: Path | None = None
+    fail_on_drift: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,11 +78,16 @@ class Monitored:
     passed: bool
     alert: Alert | None = None
     failed: list[dict[str, Any]] = field(default_factory=list)
+    # The site changed since the ARIA baseline, and --fail-on-drift makes that a failure.
+    drifted: bool = False
 
 
 def refuse_bad_reporting(reporting: Reporting) -> None:
-    """Before any browser starts: a notify URL Apprise cannot use is a usage error."""
+    """Before any browser starts: a notify URL Apprise cannot use, or a baseline folder that
+    cannot be written, is a usage error."""
     check_urls(reporting.notify_urls)
+    if reporting.baseline is not None:
+        refuse_unwritable(reporting.baseline)
 
 
 def monitored_run(kind: Kind, settings: Settings, scope: Scope, reporting: Reporting,
@@ -91,12 +101,14 @@ def monitored_run(kind: Kind, settings: Settings, scope: Scope, reporting: Repor
         report = run(expected_steps(last))
         seconds = time.perf_counter() - started
         document = report.to_dict()
+        drifted = False
         if isinstance(report, WatchOutcome):
             if reporting.badge is not None:
                 write_watch_badge(reporting.badge, document)
             where = where_is_the_report(report_index=None, junit=None, artifacts=report.artifacts)
             new, failed = report.history_run(scope, started_at, seconds, where), list(document["findings"])
         else:
+            drifted = _drift(settings, scope, reporting, report, document)
             index = _check_reports(reporting, document, history, scope, seconds)
             where = where_is_the_report(report_index=index, junit=reporting.junit, artifacts=report.artifacts)
             new = check_run(document, mode=scope.mode, site=scope.site, variant=scope.variant, seconds=seconds,
@@ -104,12 +116,25 @@ def monitored_run(kind: Kind, settings: Settings, scope: Scope, reporting: Repor
             failed = [step for step in document["steps"] if step["outcome"] == "failed"]
         alert = record_and_alert(history, new, failed, urls=reporting.notify_urls, alert_after=reporting.alert_after,
                                  site=scope.shown_as or scope.site, where=where, warn=warn)
-    return Monitored(document, report.passed, alert, failed)
+    return Monitored(document, report.passed and not drifted, alert, failed, drifted)
 
 
 def monitored_check(settings: Settings, scope: Scope, reporting: Reporting, run: Callable[[Expected], Report],
                     warn: Callable[[str], None]) -> Monitored:
     return monitored_run("check", settings, scope, reporting, run, warn)
+
+
+def _drift(settings: Settings, scope: Scope, reporting: Reporting, report: Report, document: dict[str, Any]) -> bool:
+    """check's snapshots against its ARIA baseline (automations/baselines.py), into the
+    document; True when the change fails the run (--fail-on-drift)."""
+    observations = getattr(report, "observations", None)
+    if not observations:
+        return False
+    folder = reporting.baseline or settings.home.baselines(scope.site)
+    drift = drift_of_run(folder, observations, steps_passed=report.passed, fail_on_drift=reporting.fail_on_drift,
+                         site=scope.site)
+    document["drift"] = drift.to_dict()
+    return reporting.fail_on_drift and drift.found
 
 
 def _check_reports(reporting: Reporting, document: dict[str, Any], history: History | None, scope: Scope,

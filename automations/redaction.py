@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from urllib.parse import urlsplit, urlunsplit
 from typing import TYPE_CHECKING, Any
 
 from automations.aria_tree import parse_snapshot, walk
@@ -35,7 +36,8 @@ if TYPE_CHECKING:
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # A digit, or what a site masks one with (+7 999 ***-**-67).
 _D = r"[\d*•xX]"
-PHONE = re.compile(rf"(?<![\w+])(?:\+\d{{1,3}}|8)[\s(-]*{_D}{{3}}[\s)-]*{_D}{{3}}[\s-]*{_D}{{2}}[\s-]*{_D}{{2}}(?![\d*•])")
+PHONE = re.compile(rf"(?<![\w+])(?:\+\d{{1,3}}|8)[\s(-]*{_D}{{3}}[\s)-]*{_D}{{3}}[\s-]*{_D}{{2}}[\s-]*{_D}{{2}}"
+                   r"(?![\d*•])")
 FULL_CARD = re.compile(r"(?<!\d)(?:\d{4}[\s-]?){3}\d{4}(?!\d)|(?<!\d)\d{6}[*•xX]{2,6}\d{4}(?!\d)")
 # The last digits after a mask (•••• 4242, •• 4242, **** 4242, *4242): the mask stays.
 MASKED_DIGITS = re.compile(r"(?<=[•*·∙●xX])(\s?)\d{4}(?!\d)")
@@ -64,6 +66,15 @@ def redact_text(text: str, devices: Iterable[str] = ()) -> str:
     text = SITE_DATE.sub("<date>", text)
     text = AMOUNT.sub("<amount>", text)
     return NUMBER.sub("<number>", text)
+
+
+def redact_url(url: str, devices: Iterable[str] = ()) -> str:
+    """A URL with its path, query and fragment redacted; the host and port stay (a port is no
+    account number)."""
+    parts = urlsplit(url)
+    if not parts.netloc:
+        return redact_text(url, devices)
+    return urlunsplit((parts.scheme, parts.netloc, *(redact_text(part, devices) for part in parts[2:])))
 
 
 def device_names(snapshot: str) -> list[str]:
@@ -97,11 +108,12 @@ class Redactor:
 
     def document(self, value: Any, *, keep: frozenset[str] = frozenset()) -> Any:
         """Every string in a JSON-like value redacted, but for the values of the keys in `keep`
-        (file paths, times the tool itself wrote)."""
+        (file paths, times the tool itself wrote); a "url" as a URL."""
         if isinstance(value, str):
             return self.text(value)
         if isinstance(value, dict):
-            return {k: v if k in keep else self.document(v, keep=keep) for k, v in value.items()}
+            return {k: v if k in keep else redact_url(v, self.devices) if k == "url" and isinstance(v, str)
+                    else self.document(v, keep=keep) for k, v in value.items()}
         if isinstance(value, (list, tuple)):
             return [self.document(v, keep=keep) for v in value]
         return value

@@ -20,6 +20,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from automations.errors import ConfigurationError, FlowFailed
 from automations.i18n import _
+from automations.observation import observe
 from automations.pages import SubscriptionsPage
 from automations.pages.subscriptions import SUBSCRIPTIONS
 from automations.steps import StepLog
@@ -43,17 +44,20 @@ def walk_cancel_path(subscriptions: SubscriptionsPage, name: str, dry_run: bool)
             return True  # the site changed it without asking
         shown, text = dialog.element_handle(), dialog.inner_text()
         if subscriptions.control("decline_offer").is_visible():
+            observe("subscriptions.offer_dialog", dialog)
             subscriptions.control("decline_offer").click()
         else:
             answer = subscriptions.control("survey_answer")
             if answer.is_visible() and not answer.is_checked():
                 answer.check()
             if subscriptions.control("confirm").is_visible():
+                observe("subscriptions.confirm_dialog", dialog)
                 if not dry_run:
                     return subscriptions.confirm_disable()
                 subscriptions.control("back_out").click()
                 _moved_on(subscriptions.page, shown, text)
                 return True
+            observe("subscriptions.survey_dialog", dialog)
             if subscriptions.control("survey_next").is_enabled():
                 subscriptions.control("survey_next").click()
             else:

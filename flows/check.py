@@ -17,11 +17,12 @@ from playwright.sync_api import Page
 
 from automations.credentials import Credentials
 from automations.errors import FlowFailed
-from automations.evidence import masked_screenshot
 from automations.home import CHECKS, utc_stamp
 from automations.i18n import _
 from automations.locks import account_lock
+from automations.observation import Observation, Recorder, recording
 from automations.pages import ProfilePage
+from automations.redaction import Redactor, masked_screenshot
 from automations.session import BrowserSession, SavedSession
 from automations.settings import Settings
 from automations.steps import StepLog, StepRecord
@@ -59,6 +60,10 @@ class CheckReport:
     backed_out: set[int] = field(default_factory=set)
     # Where the run kept its screenshots (unless a report folder took them) and traces.
     artifacts: Path | None = None
+    # The ARIA snapshot of each section and dialog the flows reached, redacted (the baseline's
+    # stuff: automations/baselines.py), and what redacted them, which knows the device names.
+    observations: list[Observation] = field(default_factory=list)
+    redactor: Redactor = field(default_factory=Redactor)
 
     @property
     def failed(self) -> list[StepRecord]:
@@ -69,14 +74,21 @@ class CheckReport:
         return not self.failed
 
     def to_dict(self) -> dict[str, Any]:
+        """The run for its reports, history and alerts, which people share: the steps' words
+        redacted (a step is named after the card it unbinds)."""
+        steps = [{**s.to_dict(), "backed_out": id(s) in self.backed_out} for s in self.steps]
         return {
             "site": self.site,
             "started_at": self.started_at,
             "passed": self.passed,
             "counts": {"steps": len(self.steps), "failed": len(self.failed)},
-            "steps": [{**s.to_dict(), "backed_out": id(s) in self.backed_out} for s in self.steps],
+            "steps": self.redactor.document(steps, keep=FILES),
             "artifacts": str(self.artifacts) if self.artifacts else None,
         }
+
+
+# A step's files: paths the tool made, which the report links.
+FILES = frozenset({"screenshot", "trace"})
 
 
 def _slug(text: str) -> str:
@@ -90,10 +102,13 @@ def not_reached(group: str, failed: str | None, expected: Sequence[str]) -> list
     that walked them knows their names."""
     why = (_("not run: step «{step}» of this flow failed").format(step=failed) if failed
            else _("not run: the login failed"))
+    # The history keeps the names as the reports show them, redacted.
+    redact = Redactor().text
+    known = [redact(name) for name in expected]
     if failed is None and expected:
         names = list(expected)
-    elif failed is not None and failed in expected:
-        names = list(expected[expected.index(failed) + 1:])
+    elif failed is not None and redact(failed) in known:
+        names = list(expected[known.index(redact(failed)) + 1:])
     else:
         names = [_("the rest of «{flow}»").format(flow=group) if failed else _("all of «{flow}»").format(flow=group)]
     return [StepRecord(name, outcome="skipped", detail=why, group=group) for name in names]
@@ -110,7 +125,8 @@ def check_flows(
     separate folders because a report folder may be published, and a trace of a live account
     must not."""
     trace = traces is not None
-    report = CheckReport(site=site, steps=steps.records)
+    recorder = Recorder(steps=steps)
+    report = CheckReport(site=site, steps=steps.records, redactor=recorder.redactor)
     for record in steps.records:
         record.group = record.group or "login"
     tracing = page.context.tracing
@@ -121,11 +137,14 @@ def check_flows(
             first = len(steps.records)
             if trace:
                 tracing.start_chunk(title=group)
+            recorder.group = group
             try:
-                flow(page, steps)
+                with recording(recorder):
+                    flow(page, steps)
             except FlowFailed:
                 failed = steps.records[-1]
-                shot = masked_screenshot(page)
+                # The report that shows it may be shared: personal data masked, not only passwords.
+                shot = masked_screenshot(page, recorder.redactor.devices)
                 if shot is not None:
                     failed.screenshot = f"{_slug(group)}-failure.png"
                     write_private(private_dir(screenshots) / failed.screenshot, shot)
@@ -147,6 +166,7 @@ def check_flows(
     finally:
         if trace:
             tracing.stop()
+    report.observations = recorder.observations()
     return report
 
 

@@ -67,6 +67,8 @@ COMMANDS: dict[str, Command] = {command.name: command for command in (
     Command("cancel", browser=True, flow="flows.cancel:cancel_everything", starts_on="SubscriptionsPage",
             changes=True, receipt=True, batch=True),
     Command("check", browser=True),
+    # check's walk, every settings tab besides, into a zip of redacted snapshots and masked screenshots.
+    Command("capture", browser=True, flow="flows.capture:capture_pages"),
     Command("guide", browser=False),
     Command("refund-check", browser=True, flow="flows.refund:check_refund", starts_on="ProfilePage", receipt=True),
     # Reads «Основные» (for the hotline's words), «Подписки», then «Оплата услуг»: the pack shows it.

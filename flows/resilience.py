@@ -8,6 +8,8 @@ from collections.abc import Callable
 
 from automations.errors import SiteUnreachable
 from automations.i18n import _
+from automations.observation import observe, section_key
+from automations.pages.devices import DevicesPage
 from automations.pages.settings import SettingsSection
 from automations.retry import Backoff, pause
 
@@ -15,17 +17,19 @@ BACKOFF = Backoff()
 
 
 def load(section: SettingsSection, how: Callable[[], None], backoff: Backoff = BACKOFF) -> None:
-    """Opens the section with `how` (menu or reload); reloads it while the site fails."""
+    """Opens the section with `how` (menu or reload); reloads it while the site fails. A
+    section that loaded is observed (automations/observation.py: check's snapshots)."""
     how()
-    for delay in backoff.pauses():
-        if section.load_failure() is None:
-            return
+    pauses = backoff.pauses()
+    while (failure := section.load_failure()) is not None:
+        delay = next(pauses, None)
+        if delay is None:
+            raise SiteUnreachable(_("«{section}» kept failing to load after {attempts} attempts («{failure}»)").format(
+                section=section.title, attempts=backoff.attempts, failure=failure))
         pause(delay)
         section.reload()
-    failure = section.load_failure()
-    if failure is not None:
-        raise SiteUnreachable(_("«{section}» kept failing to load after {attempts} attempts («{failure}»)").format(
-            section=section.title, attempts=backoff.attempts, failure=failure))
+    observe(section_key(section.PATH), section.main, kind="section", title=section.title,
+            devices=isinstance(section, DevicesPage))
 
 
 def change_with_read_back(

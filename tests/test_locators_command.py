@@ -79,7 +79,7 @@ def test_check_reports_the_proposal_of_the_step_that_broke(
     assert result.exit_code == 1, result.output
     failed = [step for step in json.loads(result.stdout)["steps"] if step["outcome"] == "failed"]
     assert [step["proposal"]["toml"] for step in failed] == [FIX]
-    assert "Visa •••• 4242" in failed[0]["name"]
+    assert "Visa •••• <card>" in failed[0]["name"]  # check's document is shared: its card digits redacted
     assert card_labels(site) == ["Visa •••• 4242"]
 
 

@@ -1,0 +1,65 @@
+"""check's ARIA baseline, layout by layout: the `okko` layout's snapshots are the baseline;
+`okko` again shows nothing changed, `redesign` shows its other DOM (yet every step passes),
+and on `breaking` the link «Оплата услуг» is gone and its section not reached."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+from automations.baselines import SectionDrift, compare, keep
+from automations.steps import StepLog
+from fixtures import DEMO_EMAIL, AdminClient
+from flows.check import CheckReport, check_flows
+from flows.login import open_settings
+from tests.helpers import sign_in_through_api
+
+# Whole commands or every flow: seconds each, so they start first (see conftest.py).
+pytestmark = pytest.mark.slow
+
+
+def checked(page: Page, tmp_path: Path, site: AdminClient | None = None, variant: str = "okko") -> CheckReport:
+    """A check of every flow on `variant` (the page is on the okko layout's settings already
+    when no site is given)."""
+    if site is not None:
+        site.reset("default", variant)
+        sign_in_through_api(page.request, site, DEMO_EMAIL)
+        open_settings(page, StepLog(), None)
+    return check_flows(page, StepLog(url=lambda: page.url), site="mock", screenshots=tmp_path / variant)
+
+
+def changes(drift: dict[str, SectionDrift], key: str) -> set[tuple[str, str, str]]:
+    return {(change.kind, change.role, change.name) for change in drift[key].changes}
+
+
+def test_each_layout_against_the_okko_baseline(site: AdminClient, settings_page: Page, tmp_path: Path) -> None:
+    settings_page.set_default_timeout(2_000)  # breaking's missing link costs this once
+    okko = checked(settings_page, tmp_path)
+    assert okko.passed
+    keep(tmp_path / "baseline", okko.observations, site="mock")
+    assert {o.key for o in okko.observations} == {
+        "settings.subscriptions", "subscriptions.offer_dialog", "subscriptions.survey_dialog",
+        "subscriptions.confirm_dialog", "settings.payments", "payments.unbind_dialog", "settings.devices",
+        "devices.unlink_dialog", "settings.general"}
+
+    again = compare(tmp_path / "baseline", checked(settings_page, tmp_path, site, "okko").observations)
+
+    assert (again.found, len(again.sections)) == (False, 9)
+
+    redesign = checked(settings_page, tmp_path, site, "redesign")
+    drift = {d.observation.key: d for d in compare(tmp_path / "baseline", redesign.observations).sections}
+
+    assert redesign.passed
+    # Another DOM, the same names: the subscription's card is a list item now, the menu a link shorter.
+    assert ("disappeared", "article", "Оптимум") in changes(drift, "settings.subscriptions")
+    assert ("renamed", "link", "Устройства") in changes(drift, "settings.subscriptions")
+    assert drift["payments.unbind_dialog"].status == "same"
+
+    breaking = checked(settings_page, tmp_path, site, "breaking")
+    drift = {d.observation.key: d for d in compare(tmp_path / "baseline", breaking.observations).sections}
+
+    assert [s.name for s in breaking.failed] == ["Open «Оплата услуг»"]
+    assert ("disappeared", "link", "Оплата услуг") in changes(drift, "settings.subscriptions")
+    assert (drift["settings.payments"].status, drift["payments.unbind_dialog"].status) == ("not reached",) * 2
