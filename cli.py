@@ -29,6 +29,7 @@ from automations.command_line import (CommandFailed, Invocation, batch_options, 
 from automations.drift_report import drift_summary, show_drift
 from automations.errors import ChargedAfterCancel
 from automations.guides import store_guide_command, store_pointer
+from automations.help_language import SpeakingGroup
 from automations.history import MOCK_SITE
 from automations.home import BATCH
 from automations.i18n import _
@@ -68,7 +69,8 @@ def run_action(run: Invocation, name: str, **flow_options: Any) -> None:
     print_document(document, run.as_json, action_lines)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+# SpeakingGroup: every command's --help in the run's language (automations/help_language.py).
+@click.group(cls=SpeakingGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="okko-cancel")
 @common_options
 @click.pass_context

@@ -11,7 +11,8 @@ languages: «Оплата услуг».
 
 Click's own messages (a usage error's «Usage:», «No such option», «Try … for help») are in
 this catalog too, under Click's msgids (`CLICK_MESSAGES`), and follow the run's language:
-see `_speak_for_click`.
+see `_speak_for_click`. So do the help pages (`--help`): Click's headings here, the commands'
+own help translated as it is shown (automations/help_language.py).
 """
 
 from __future__ import annotations
@@ -98,9 +99,8 @@ def language_from_environment(environ: dict[str, str] | None = None) -> Lang:
     return given if given in LANGS else language_from_locale(environ)  # type: ignore[return-value]
 
 
-# Click's messages a person meets: its usage errors and prompts, as Click 8 words them. A
-# Click that rewords one leaves that one English, nothing worse. Its help (`--help`) is not
-# here: the commands' own help texts are English.
+# Click's messages a person meets: its usage errors, prompts and help pages' headings, as
+# Click 8 words them. A Click that rewords one leaves that one English, nothing worse.
 CLICK_MESSAGES = (
     N_("Usage:"), N_("Try '{command} {option}' for help."), N_("Error: {message}"), N_("Aborted!"),
     N_("No such option {name!r}."), N_("No such command {name!r}."), N_("Missing command."),
@@ -111,7 +111,12 @@ CLICK_MESSAGES = (
     N_("{name} {filename!r} does not exist."), N_("{name} {filename!r} is a file."),
     N_("{name} {filename!r} is a directory."), N_("{name} {filename!r} is not readable."),
     N_("Error: invalid input"), N_("Error: The two entered values do not match."), N_("Repeat for confirmation"),
+    N_("Options"), N_("Commands"), N_("Positional arguments"), N_("default: {default}"), N_("required"),
+    N_("env var: {var}"), N_("(dynamic)"), N_("%(prog)s, version %(version)s"),
 )
+# The help Click gives the options it makes (--help once per command, then cached; --version):
+# kept as their msgids, and translated where the help is shown, as every option's help is.
+CLICK_HELP = (N_("Show this message and exit."), N_("Show the version and exit."))
 CLICK_PLURALS = (
     N_plural("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)"),
     N_plural("Option {name!r} requires an argument.", "Option {name!r} requires {nargs} arguments."),
@@ -133,17 +138,17 @@ def _language_for_click() -> Lang:
     context = click.get_current_context(silent=True)
     if context is None:
         # Click reports a usage error after leaving its context.
-        return _lang_argument(sys.argv[1:]) or _language
+        return lang_argument(sys.argv[1:]) or _language
     root = context.find_root()
     if _CHOSEN not in root.meta:
         given = root.params.get("lang")
-        given = given if given in LANGS else _lang_argument(sys.argv[1:])
+        given = given if given in LANGS else lang_argument(sys.argv[1:])
         if given:
             use_language(given)
     return _language
 
 
-def _lang_argument(arguments: list[str]) -> Lang | None:
+def lang_argument(arguments: list[str]) -> Lang | None:
     """The language a command line's `--lang` names, if it names one."""
     for at, argument in enumerate(arguments):
         if argument == "--lang":
@@ -157,9 +162,7 @@ def _lang_argument(arguments: list[str]) -> Lang | None:
 
 
 def _click_gettext(message: str) -> str:
-    if message == "Usage:" and click.get_current_context(silent=True) is not None:
-        # A help page (Click writes it inside its context, a usage error's report after
-        # leaving it): its texts are English, so its heading stays English too.
+    if message in CLICK_HELP:
         return message
     return _translation(_language_for_click()).gettext(message)
 

@@ -8,12 +8,15 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import click
 import pytest
-from click.testing import Result
+from click.testing import CliRunner, Result
 
+from automations.help_language import help_messages
 from automations.i18n import Lang, use_language
 from automations.wording import in_words
 from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient, MockSite
+from cli import cli
 from tests.helpers import cli_env, run
 
 LATIN_WORD = re.compile(r"\b[A-Za-z]{4,}\b")
@@ -98,3 +101,100 @@ def test_a_choice_in_the_middle_of_a_locator_reads_naturally(lang: Lang, words: 
     use_language(lang)
 
     assert in_words(raw) == words
+
+
+# ------------------------------------------------------------------------------ --help
+
+
+def command_paths(command: click.Command, path: tuple[str, ...] = ()) -> Iterator[tuple[click.Command, list[str]]]:
+    """Every command on the line, the group and its subgroups' own included."""
+    yield command, list(path)
+    for name, subcommand in sorted(getattr(command, "commands", {}).items()):
+        yield from command_paths(subcommand, (*path, name))
+
+
+def help_page(path: list[str], lang: Lang, command: click.Command) -> str:
+    """The command's --help; --lang after the command's name where it takes one (the harder
+    case: --help, eager, is answered before it), else before."""
+    takes_lang = any(param.name == "lang" for param in command.params)
+    args = [*path, "--help", "--lang", lang] if takes_lang else ["--lang", lang, *path, "--help"]
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+EXAMPLE_LINE = re.compile(r"^\s+(?:okko-cancel\b|[A-Z_]+=)")
+METAVAR = re.compile(r"\b[A-Z][A-Z0-9_.]+\b")
+
+
+def texts_read(page: str) -> list[str]:
+    """What a person reads on a help page, a piece each: the headings, each paragraph, each
+    row's description; without the usage line's synopsis, the rows' first column (option and
+    command names, metavars) and the example command lines (but for their comments)."""
+    texts: list[str] = []
+    current: list[str] = []
+    mode = "text"
+
+    def flush() -> None:
+        if current:
+            texts.append(" ".join(current))
+            current.clear()
+
+    for line in page.splitlines():
+        if not line.strip():
+            flush()
+            mode = "text" if mode == "usage" else mode
+        elif not line[0].isspace():
+            flush()
+            heading, _colon, rest = line.partition(":")
+            texts.append(heading)
+            mode = "usage" if rest.strip() else "rows"
+        elif mode == "text" and EXAMPLE_LINE.match(line):
+            texts.append(line.partition(" # ")[2])
+        elif mode == "text":
+            current.append(line.strip())
+        elif mode == "rows" and re.match(r"^  \S", line):
+            flush()
+            current.extend(re.split(r"\s{2,}", line.strip(), maxsplit=1)[1:])
+        elif mode == "rows":
+            current.append(line.strip())
+    flush()
+    return texts
+
+
+def reads_english(text: str) -> bool:
+    """More English words than Russian ones, what stays as it is in both left out (names,
+    paths, URLs, commands, metavars and acronyms)."""
+    rest = METAVAR.sub("", stripped(text))
+    latin, russian = len(re.findall(r"\b[A-Za-z]{2,}\b", rest)), len(re.findall(r"\w*[А-Яа-яЁё]\w*", rest))
+    return latin > 0 and latin >= russian
+
+
+def test_every_help_page_reads_wholly_in_russian() -> None:
+    english = {" ".join(["okko-cancel", *path]): text for command, path in command_paths(cli)
+               for text in texts_read(help_page(path, "ru", command)) if reads_english(text)}
+
+    assert not english, english
+
+
+def test_every_help_page_in_english_shows_its_texts_as_written() -> None:
+    for command, path in command_paths(cli):
+        page = "".join(help_page(path, "en", command).split())  # Click rewraps, and breaks at hyphens
+        written = [*help_messages(command.help), *(p.help for p in command.params if getattr(p, "help", None))]
+        for text in [*written, "Usage:", "Options:", "Show this message and exit."]:
+            assert "".join(text.split()) in page, (path, text)
+
+
+@pytest.mark.parametrize(("args", "environ", "heading"), [
+    (["--lang", "ru", "status", "--help"], {}, "Использование:"),
+    (["status", "--help"], {"OKKO_LANG": "ru"}, "Использование:"),
+    (["status", "--help"], {"OKKO_LANG": None, "LC_ALL": None, "LC_MESSAGES": None, "LANG": "ru_RU.UTF-8"},
+     "Использование:"),
+    (["status", "--help"], {"OKKO_LANG": None, "LC_ALL": None, "LC_MESSAGES": None, "LANG": "en_US.UTF-8"}, "Usage:"),
+])
+def test_help_speaks_the_language_chosen_as_for_any_run(args: list[str], environ: dict[str, str | None],
+                                                          heading: str) -> None:
+    result = CliRunner().invoke(cli, args, env=environ, catch_exceptions=False)
+
+    assert result.output.startswith(heading), result.output
+    assert ("Пример:" in result.output) == (heading != "Usage:")

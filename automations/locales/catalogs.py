@@ -1,7 +1,9 @@
 """`make catalogs`: the gettext catalog from the code's messages, with Babel.
 
 Extracts every `_("…")`, `N_("…")`, `ngettext`, `N_plural`, `pgettext` and `NC_` message of
-automations/, flows/, cli.py and fixtures/commands.py into okko_cancel.pot, merges it into the
+automations/, flows/, cli.py and fixtures/commands.py, and the help of every command and option
+on the command line (read from cli.py's group: automations/help_language.py), into
+okko_cancel.pot, merges it into the
 Russian catalog (new messages come in untranslated, gone ones drop out), and compiles
 okko_cancel.mo, which the runs read.
 `--check` changes nothing and exits 1 when a message has no translation or the compiled
@@ -46,7 +48,19 @@ def extract() -> Catalog:
 
                 for lineno, message, comments, context in extract_file("python", handle, keywords=KEYWORDS):
                     template.add(message, locations=[(source, lineno)], auto_comments=comments, context=context)
+    for message, location, comment in command_help():
+        template.add(message, locations=[location], auto_comments=[comment])
     return template
+
+
+def command_help() -> list[tuple[str, tuple[str, int], str]]:
+    """The help texts of the command line: its commands' docstrings and options' help."""
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))
+    from automations.help_language import help_catalog
+    from cli import cli
+
+    return list(help_catalog(cli, "okko-cancel", REPO))
 
 
 def merged() -> Catalog:
