@@ -26,6 +26,8 @@ COMMANDS = [
     # Reads the cancel's receipt and the account: its own receipt (no finding, no pack).
     ["watch"],
     ["check", "--junit", "{tmp}/check.xml", "--report", "{tmp}/report"],
+    # A zip of snapshots and screenshots for a bug report: unzipped below like the traces.
+    ["capture", "--output", "{tmp}/pages.zip"],
     ["logout"],
 ]
 
