@@ -19,6 +19,7 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
+from automations.carried_session import import_from_setting
 from automations.credentials import CredentialStore, Credentials
 from automations.driver import show_playwright_log
 from automations.errors import FlowFailed, Interrupted, OkkoCancelError
@@ -97,6 +98,9 @@ COMMON_OPTIONS = [
     CONNECT,
     click.option("--code-command", help="A command that prints the login code the site sent by e-mail or SMS; "
                  "it finds the login in OKKO_CODE_FOR (OKKO_CODE_COMMAND)."),
+    click.option("--code-from-imap", "code_imap", metavar="URL",
+                 help="Read the e-mailed login code from this mailbox: imaps://user@host[:port], the password in "
+                 "OKKO_CODE_IMAP_PASSWORD (OKKO_CODE_IMAP)."),
     click.option("--locators", type=click.Path(path_type=Path, dir_okay=False),
                  help="A locators.toml that adds to the built-in locators (OKKO_LOCATORS; default: locators.toml "
                  "in the data directory; see `okko-cancel locators`)."),
@@ -224,10 +228,11 @@ class Invocation:
         return resolve_credentials(self.settings, self.credential_store()).credentials
 
 
-def invocation(options: dict[str, Any]) -> Invocation:
+def invocation(options: dict[str, Any], *, carry_session: bool = True) -> Invocation:
     """The settings from the common options (after the command's name, else before it),
     checked before anything happens on the site: a run that cannot keep its session and
-    receipt must not start changing the account."""
+    receipt must not start changing the account. A session carried in OKKO_SESSION is taken
+    into the data directory here, before any browser (`carry_session=False`: `session` itself)."""
     merged = {**given_before_the_command(), **{k: v for k, v in options.items() if v is not None}}
     as_json = bool(merged.pop("as_json", False))
     verbose = bool(merged.pop("verbose", False))
@@ -239,6 +244,8 @@ def invocation(options: dict[str, Any]) -> Invocation:
     settings.home.ensure()
     session = SavedSession(settings.home, None, warn=warn)
     session.set_aside_if_corrupt()
+    if settings.session is not None and carry_session:
+        import_from_setting(settings.home, settings.session.get_secret_value(), settings.login)
     if session.is_too_open():
         warn(_("{file} can be read by other users: run `chmod 600 {file}`").format(file=session.file))
     return Invocation(settings, as_json, verbose)

@@ -9,8 +9,12 @@ from typing import Any
 
 import click
 
+from automations.carried_session import (SECRET_LIMIT, export_string, install, parse_string, refuse_other_site,
+                                         saved_session)
 from automations.command_line import (CommandFailed, common_options, exits_by_contract, given_before_the_command,
-                                      invocation, lang_from_environment, print_json, refuse_common_options, stdout)
+                                      invocation, lang_from_environment, print_json, refuse_common_options, stdout,
+                                      warn)
+from automations.errors import ConfigurationError
 from automations.guides import ROUTES, guide_lines, index_lines
 from automations.guides import guide as guide_document
 from automations.history import history_document
@@ -151,4 +155,64 @@ def verify_receipt(file: Path, lang: str | None, as_json: bool) -> None:
         raise CommandFailed(result.failure(), 1)
 
 
-LOCAL_COMMANDS = (logout, history, guide, locators, verify_receipt)
+@click.group()
+def session() -> None:
+    """Carry the saved browser session to another machine, such as a scheduled CI job that
+    has nobody to type a login code: `export` prints it as one line for a secret
+    (OKKO_SESSION), which a run with that secret set takes in before its browser starts.
+    The line signs in as you: keep it secret. Opens no browser.
+
+    \b
+    Example:
+      okko-cancel login
+      okko-cancel session export | gh secret set OKKO_SESSION
+    """
+
+
+@session.command("export")
+@common_options
+@exits_by_contract
+def session_export(**options: Any) -> None:
+    """Print the saved session for the site as one line (for the secret OKKO_SESSION).
+
+    \b
+    Example:
+      okko-cancel session export | gh secret set OKKO_SESSION
+    """
+    run = invocation(options, carry_session=False)
+    saved = saved_session(run.settings.home)
+    if saved is None:
+        raise ConfigurationError(_("no saved session for {site}: run `okko-cancel login` first").format(
+            site=run.settings.site_key))
+    line = export_string(saved)
+    if len(line) > SECRET_LIMIT:
+        warn(_("the line is {size} KB, over the 48 KB a GitHub secret holds").format(size=len(line) // 1024))
+    if run.as_json:
+        print_json({"site": saved.site, "login": saved.login, "session": line})
+    else:
+        click.echo(line)
+
+
+@session.command("import")
+@common_options
+@exits_by_contract
+def session_import(**options: Any) -> None:
+    """Save the session line that `session export` printed (read from standard input) as
+    this machine's saved session for the site, replacing the one there.
+
+    \b
+    Example:
+      okko-cancel session import < session.txt
+    """
+    run = invocation(options, carry_session=False)
+    carried = parse_string(click.get_text_stream("stdin").read(), _("the standard input"))
+    refuse_other_site(carried, run.settings.home, _("the standard input"))
+    install(run.settings.home, carried)
+    if run.as_json:
+        print_json({"site": carried.site, "login": carried.login, "file": str(run.settings.home.session_file)})
+    else:
+        stdout.print(_("Saved the session for {site} in {file}.").format(
+            site=carried.site, file=run.settings.home.session_file), markup=False)
+
+
+LOCAL_COMMANDS = (logout, history, guide, locators, verify_receipt, session)

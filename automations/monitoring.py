@@ -116,6 +116,11 @@ def monitored_run(kind: Kind, settings: Settings, scope: Scope, reporting: Repor
             failed = [step for step in document["steps"] if step["outcome"] == "failed"]
         alert = record_and_alert(history, new, failed, urls=reporting.notify_urls, alert_after=reporting.alert_after,
                                  site=scope.shown_as or scope.site, where=where, warn=warn)
+    # A run the login ended (OKKO_SESSION's session ended, the site is down) is recorded and
+    # alerted on like any failure, then ends with its own exit code and message.
+    error = getattr(report, "error", None)
+    if isinstance(error, Exception):
+        raise error
     return Monitored(document, report.passed and not drifted, alert, failed, drifted)
 
 

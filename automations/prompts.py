@@ -1,7 +1,11 @@
 """What a run asks of the person at the terminal, and where it gets what nobody types: the
 credentials (settings, then the saved ones, then a prompt), the login code the site sends
-(a command, then a prompt), and the confirmation of a change. Without a terminal nothing is
-asked: the error says which setting or option to give instead."""
+(a command, the mailbox over IMAP, then a prompt), and the confirmation of a change. Without
+a terminal nothing is asked: the error says which setting or option to give instead.
+
+A code provider is called with the login the site sent the code to. One that has to see the
+mailbox before the site sends the code (the IMAP one) also has `expecting(login)`, a context
+manager that the login wraps around asking for the code (flows/login.py)."""
 
 from __future__ import annotations
 
@@ -15,8 +19,9 @@ from typing import Literal, NamedTuple
 import click
 from pydantic import SecretStr
 
+from automations.code_mailbox import mailbox_codes
 from automations.credentials import CredentialStore, Credentials, check_login
-from automations.errors import ConfigurationError, Declined
+from automations.errors import ConfigurationError, Declined, HumanNeeded
 from automations.i18n import N_, _
 from automations.session import SavedSession
 from automations.settings import Settings
@@ -51,8 +56,9 @@ def credentials_to_save(settings: Settings) -> Credentials:
     return Credentials(login, ask_password() if on_terminal() else SecretStr(""))
 
 
-# Where a run's credentials came from, as `status` reports it.
-CredentialSource = Literal["settings", "keyring", "file", "session", "prompt"]
+# Where a run's credentials came from, as `status` reports it ("code": OKKO_LOGIN alone, the
+# code read by the code command or from the mailbox).
+CredentialSource = Literal["settings", "keyring", "file", "code", "session", "prompt"]
 
 
 class Resolved(NamedTuple):
@@ -70,6 +76,9 @@ def resolve_credentials(settings: Settings, store: CredentialStore) -> Resolved:
     saved = store.load()
     if saved is not None and (not settings.login or settings.login == saved.login):
         return Resolved(saved, store.kind)
+    if settings.login and (settings.code_command or settings.code_imap) and not on_terminal():
+        # Nobody to ask, and the site's code is read without a person: the login is enough.
+        return Resolved(Credentials(settings.login, SecretStr("")), "code")
     if SavedSession(settings.home, settings.login).load() is not None:
         return Resolved(None, "session")
     if not on_terminal():
@@ -85,6 +94,8 @@ def describe_source(source: CredentialSource, store: CredentialStore) -> str:
     """Where the credentials came from, for a person: never a file that does not exist."""
     if source == "settings":
         return _("OKKO_LOGIN and OKKO_PASSWORD (the environment, .env or config.toml)")
+    if source == "code":
+        return _("OKKO_LOGIN, with the code the site sent read by OKKO_CODE_COMMAND or from OKKO_CODE_IMAP's mailbox")
     if source == "session":
         return _("none: the saved browser session was used")
     if source == "prompt":
@@ -111,13 +122,36 @@ def code_from_command(command: str) -> CodeProvider:
     return from_command
 
 
+# OKKO_SESSION's session ended, and nothing here can log in again: what a person does.
+SESSION_ENDED = N_("the site no longer accepts the saved session (OKKO_SESSION) and there is no way to log in "
+                   "unattended: log in on your own machine (`okko-cancel login`), then update the secret OKKO_SESSION "
+                   "with what `okko-cancel session export` prints")
+
+
+class SessionOnly:
+    """The code provider of a run that lives on a carried session (OKKO_SESSION) with no
+    terminal and nothing else to read a code: asked for one, it says what a person must do."""
+
+    def __call__(self, login: str) -> str | None:
+        raise self.session_ended()
+
+    @staticmethod
+    def session_ended() -> HumanNeeded:
+        return HumanNeeded(_(SESSION_ENDED))
+
+
 def code_provider(settings: Settings) -> CodeProvider | None:
-    """Where a login code comes from: the code command, else the person at the terminal,
-    else nowhere (the login then needs a person at a window, exit 5)."""
+    """Where a login code comes from: the code command, else the mailbox (--code-from-imap),
+    else the person at the terminal, else nowhere (the login then needs a person at a window,
+    exit 5; with OKKO_SESSION, the message says to export the session again)."""
     if settings.code_command:
         return code_from_command(settings.code_command)
+    if settings.code_imap:
+        return mailbox_codes(settings.code_imap, settings.code_imap_password, settings.timeout_s)
     if on_terminal():
         return lambda login: click.prompt(_("The code the site sent to {login}").format(login=login), err=True)
+    if settings.session is not None and settings.headless:
+        return SessionOnly()
     return None
 
 

@@ -34,8 +34,10 @@ OPTIONS = {
     "base_url": "--base-url", "data_dir": "--data-dir", "headless": "--headed", "slow_mo_ms": "--slow-mo",
     "timeout_s": "--timeout", "trace": "--trace", "browser_path": "--browser-path", "connect": "--connect",
     "code_command": "--code-command", "refund_window_days": "--window-days", "lang": "--lang",
-    "locators": "--locators", "notify_urls": "--notify",
+    "locators": "--locators", "notify_urls": "--notify", "code_imap": "--code-from-imap",
 }
+# Plain IMAP sends the app password in the clear: only to a server on this machine (tests, a bridge).
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 # OKKO_NOTIFY_URLS holds several Apprise URLs, as Apprise itself reads them: apart by commas or spaces.
 URL_SEPARATORS = re.compile(r"[\s,]+")
 
@@ -66,6 +68,11 @@ class Settings(BaseSettings):
     slow_mo_ms: int = Field(0, ge=0, le=10_000, description="Slow every browser action down, to watch it.")
     trace: bool = Field(False, description="Record a Playwright trace of the steps after login.")
     code_command: str | None = Field(None, description="A command that prints the e-mailed login code.")
+    code_imap: str | None = Field(None, description="imaps://user@host[:port]: the mailbox the login code is read "
+                                  "from (the newest letter from OKKO after the code was asked for).")
+    code_imap_password: SecretStr | None = Field(None, description="The mailbox's (app) password (a secret).")
+    session: SecretStr | None = Field(None, description="A saved session from `okko-cancel session export` (a CI "
+                                      "secret), imported into the data directory before the browser starts.")
     locators: Path | None = Field(None, description="A locators.toml that adds to the built-in locators or "
                                   "replaces them (default: locators.toml in the data directory).")
     lang: Lang | None = Field(None, description="The output's language: ru or en (default: Russian unless the "
@@ -106,6 +113,30 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [url for url in URL_SEPARATORS.split(value) if url]
         return value
+
+    @field_validator("session", "code_imap_password", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: Any) -> Any:
+        # A CI secret that is not set arrives as an empty variable.
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("code_imap")
+    @classmethod
+    def _imap_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        try:
+            parts = urlsplit(value.strip())
+            parts.port  # noqa: B018 - a port that is not a number raises here
+        except ValueError:
+            raise ValueError("must be an imaps://user@host[:port] URL") from None
+        if parts.scheme not in ("imaps", "imap") or not parts.hostname or not parts.username:
+            raise ValueError("must be an imaps://user@host[:port] URL, with the mailbox's user")
+        if parts.password is not None:
+            raise ValueError("must not hold the password: put it in OKKO_CODE_IMAP_PASSWORD")
+        if parts.scheme == "imap" and parts.hostname.lower() not in LOOPBACK_HOSTS:
+            raise ValueError("imap:// sends the password unencrypted: use imaps:// (imap:// only on this machine)")
+        return value.strip()
 
     @field_validator("connect")
     @classmethod

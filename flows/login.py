@@ -11,6 +11,7 @@ that nobody can supply — a headless run stops with HumanNeeded naming `okko-ca
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -143,6 +144,22 @@ def get_past(wall: LoginOutcome, page: Page, person: Person | None) -> None:
         wait_for_person(page, what, person)
 
 
+def awaiting_code(code_provider: CodeProvider | None, login: str) -> AbstractContextManager[object]:
+    """Around asking the site for a code: a provider that must look at the mailbox before the
+    code is sent (the IMAP one: only a later letter counts) does it here."""
+    expecting: Callable[[str], AbstractContextManager[object]] | None = getattr(code_provider, "expecting", None)
+    return expecting(login) if expecting is not None else nullcontext()
+
+
+def session_ended(code_provider: CodeProvider | None) -> HumanNeeded:
+    """The saved session ended and no credentials are saved to log in again: a person must."""
+    ended: Callable[[], HumanNeeded] | None = getattr(code_provider, "session_ended", None)
+    if ended is not None:
+        return ended()
+    return HumanNeeded(_("the site no longer accepts the saved session and no credentials are saved: run "
+                         "`okko-cancel login`"))
+
+
 def sign_in(
     page: Page,
     steps: StepLog,
@@ -152,6 +169,18 @@ def sign_in(
     person: Person | None = None,
 ) -> None:
     """One login attempt: never retried once refused, so a wrong password cannot lock the account."""
+    with awaiting_code(code_provider, credentials.login):
+        _sign_in(page, steps, credentials, code_provider=code_provider, person=person)
+
+
+def _sign_in(
+    page: Page,
+    steps: StepLog,
+    credentials: Credentials,
+    *,
+    code_provider: CodeProvider | None,
+    person: Person | None,
+) -> None:
     login = LoginPage(page)
     with steps.step(_("Log in: e-mail or phone")):
         def identify() -> tuple[LoginOutcome, list[Request]]:
@@ -179,8 +208,9 @@ def sign_in(
                 what = _("the site sent a login code by SMS") if by_sms else _("the site e-mailed a login code")
                 if person is None:
                     raise HumanNeeded(_("{what} and there is no way to ask for it: run on a terminal to type it, pass "
-                                        "--code-command (OKKO_CODE_COMMAND) that prints it, or run `{command}` and "
-                                        "type it in the window").format(what=what, command=FINISH_HEADED))
+                                        "--code-command (OKKO_CODE_COMMAND) that prints it or --code-from-imap "
+                                        "(OKKO_CODE_IMAP) to read it from the mailbox, or run `{command}` and type "
+                                        "it in the window").format(what=what, command=FINISH_HEADED))
                 wait_for_person(page, _("{what}: type it in the window").format(what=what), person)
                 return
             outcome = _attempts(login, lambda: login.submit_code(code.strip()), _("the login code"))
@@ -231,7 +261,8 @@ def log_in(page: Page, steps: StepLog, credentials: Credentials | None, *,
         if Header(page).is_signed_in():
             return
     if credentials is None:
-        raise LoginRejected(_("the saved session has expired and no credentials are saved: run `okko-cancel login`"))
+        with steps.step(_("Log in")):
+            raise session_ended(code_provider)
     sign_in(page, steps, credentials, code_provider=code_provider, person=person)
 
 

@@ -86,6 +86,8 @@ COMMANDS: dict[str, Command] = {command.name: command for command in (
     Command("history", browser=False),
     # Reads a receipt's files and its SHA-256 manifest.
     Command("verify-receipt", browser=False),
+    # `session export` and `session import`: the saved session as one line, for a CI secret.
+    Command("session", browser=False),
 )}
 
 BROWSER_COMMANDS = frozenset(name for name, command in COMMANDS.items() if command.browser)

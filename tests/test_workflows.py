@@ -48,8 +48,14 @@ def test_check_flows_always_checks_the_mock_and_the_live_site_only_with_secrets(
     assert "okko-cancel check --mock --junit reports/mock.xml --report reports/mock --badge badges/mock.json" in text
     assert "if: ${{ !cancelled() && env.HAS_LIVE_ACCOUNT == 'true' }}" in text
     assert "secrets.OKKO_PASSWORD" in text
-    # okko.tv logs in by a code: the live check can run on a saved session, written private.
-    assert "secrets.OKKO_SESSION" in text and 'umask 077' in text and '/session.json"' in text
+    # okko.tv logs in by a code: the live check runs on a carried session (okko-cancel takes it
+    # in, private), or reads the code from the mailbox; never a session file written by hand.
+    live = text[text.index("- name: Check the flows on okko.tv"):]
+    live = live[:live.index("- name:", 1)]
+    for secret in ("OKKO_SESSION", "OKKO_CODE_IMAP", "OKKO_CODE_IMAP_PASSWORD"):
+        assert f"{secret}: ${{{{ secrets.{secret} }}}}" in live
+    assert "secrets.OKKO_SESSION != ''" in text and "secrets.OKKO_CODE_IMAP != ''" in text
+    assert "session.json" not in text
 
 
 def test_check_flows_uploads_only_the_reports_and_badges() -> None:
