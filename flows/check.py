@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -16,13 +16,13 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from automations.credentials import Credentials
-from automations.errors import FlowFailed, OkkoCancelError
+from automations.errors import FlowFailed
 from automations.home import CHECKS, utc_stamp
 from automations.i18n import _
 from automations.locks import account_lock
 from automations.observation import Observation, Recorder, recording
 from automations.pages import ProfilePage
-from automations.redaction import Redactor, masked_screenshot
+from automations.redaction import Redactor, masked_screenshot, redact_url
 from automations.session import BrowserSession, SavedSession
 from automations.settings import Settings
 from automations.steps import StepLog, StepRecord
@@ -60,9 +60,6 @@ class CheckReport:
     backed_out: set[int] = field(default_factory=set)
     # Where the run kept its screenshots (unless a report folder took them) and traces.
     artifacts: Path | None = None
-    # What ended the run at the login (other than the login page changing): raised once the
-    # run is recorded and alerted on (automations/monitoring.py), its exit code the run's.
-    error: OkkoCancelError | None = None
     # The ARIA snapshot of each section and dialog the flows reached, redacted (the baseline's
     # stuff: automations/baselines.py), and what redacted them, which knows the device names.
     observations: list[Observation] = field(default_factory=list)
@@ -74,7 +71,7 @@ class CheckReport:
 
     @property
     def passed(self) -> bool:
-        return not self.failed and self.error is None
+        return not self.failed
 
     def to_dict(self) -> dict[str, Any]:
         """The run for its reports, history and alerts, which people share: the steps' words
@@ -173,6 +170,18 @@ def check_flows(
     return report
 
 
+def redacted_progress(on_step: Callable[[StepRecord, bool], None]) -> Callable[[StepRecord, bool], None]:
+    """check's progress lines end up in CI logs as its reports do: the steps' words redacted."""
+    redactor = Redactor()
+
+    def show(record: StepRecord, done: bool) -> None:
+        proposal = redactor.document(record.proposal) if record.proposal else None
+        on_step(replace(record, name=redactor.text(record.name), element=redactor.text(record.element),
+                        detail=redactor.text(record.detail), url=redact_url(record.url), proposal=proposal), done)
+
+    return show
+
+
 def _back_to_settings(page: Page) -> None:
     try:
         page.goto("/settings")
@@ -202,23 +211,19 @@ def run_check(
     saved = SavedSession(settings.home, login)
     with account_lock(settings.home, login, on_wait=on_notice), BrowserSession(settings, saved.load()) as session:
         page = session.page
-        steps = StepLog(on_step=on_step or (lambda record, done: None), url=lambda: page.url)
+        steps = StepLog(on_step=redacted_progress(on_step) if on_step else (lambda record, done: None),
+                        url=lambda: page.url)
         try:
             if sign_in_once(settings, page, steps, credentials, code_provider,
                             person=person_for(settings, on_notice)):
                 saved.save(session.context)
-        except OkkoCancelError as error:
-            # No flow ran. The login page itself changed (FlowFailed): a finding, not a crash.
-            # Anything else (the session carried in OKKO_SESSION has ended, the site is down)
-            # ends the run with its own exit code once the run is recorded and alerted on.
-            if not any(record.outcome == "failed" for record in steps.records):
-                steps.records.append(StepRecord(_("Log in"), outcome="failed", detail=str(error)))
+        except FlowFailed:
+            # The login page itself changed: that is a finding, not a crash; no flow ran.
             for record in steps.records:
                 record.group = record.group or "login"
             for group, _flow in checks():
                 steps.records.extend(not_reached(group, None, (expected or {}).get(group, ())))
-            return CheckReport(site=settings.base_url, steps=steps.records, artifacts=screenshots,
-                               error=None if isinstance(error, FlowFailed) else error)
+            return CheckReport(site=settings.base_url, steps=steps.records, artifacts=screenshots)
         report = check_flows(page, steps, site=settings.base_url, screenshots=screenshots, traces=traces,
                              expected=expected)
         report.artifacts = screenshots
