@@ -16,7 +16,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from automations.credentials import Credentials
-from automations.errors import FlowFailed
+from automations.errors import FlowFailed, OkkoCancelError
 from automations.home import CHECKS, utc_stamp
 from automations.i18n import _
 from automations.locks import account_lock
@@ -60,6 +60,9 @@ class CheckReport:
     backed_out: set[int] = field(default_factory=set)
     # Where the run kept its screenshots (unless a report folder took them) and traces.
     artifacts: Path | None = None
+    # What ended the run at the login (other than the login page changing): raised once the
+    # run is recorded and alerted on (automations/monitoring.py), its exit code the run's.
+    error: OkkoCancelError | None = None
     # The ARIA snapshot of each section and dialog the flows reached, redacted (the baseline's
     # stuff: automations/baselines.py), and what redacted them, which knows the device names.
     observations: list[Observation] = field(default_factory=list)
@@ -71,7 +74,7 @@ class CheckReport:
 
     @property
     def passed(self) -> bool:
-        return not self.failed
+        return not self.failed and self.error is None
 
     def to_dict(self) -> dict[str, Any]:
         """The run for its reports, history and alerts, which people share: the steps' words
@@ -217,13 +220,18 @@ def run_check(
             if sign_in_once(settings, page, steps, credentials, code_provider,
                             person=person_for(settings, on_notice)):
                 saved.save(session.context)
-        except FlowFailed:
-            # The login page itself changed: that is a finding, not a crash; no flow ran.
+        except OkkoCancelError as error:
+            # No flow ran. The login page itself changed (FlowFailed): a finding, not a crash.
+            # Anything else (the session carried in OKKO_SESSION has ended, the site is down)
+            # ends the run with its own exit code once the run is recorded and alerted on.
+            if not any(record.outcome == "failed" for record in steps.records):
+                steps.records.append(StepRecord(_("Log in"), outcome="failed", detail=str(error)))
             for record in steps.records:
                 record.group = record.group or "login"
             for group, _flow in checks():
                 steps.records.extend(not_reached(group, None, (expected or {}).get(group, ())))
-            return CheckReport(site=settings.base_url, steps=steps.records, artifacts=screenshots)
+            return CheckReport(site=settings.base_url, steps=steps.records, artifacts=screenshots,
+                               error=None if isinstance(error, FlowFailed) else error)
         report = check_flows(page, steps, site=settings.base_url, screenshots=screenshots, traces=traces,
                              expected=expected)
         report.artifacts = screenshots
