@@ -439,7 +439,7 @@ def batch(accounts_csv: Path, command: str, yes: bool, dry_run: bool, workers: i
     run = invocation(options)
     settings = run.settings
     # Where the site logs in by a code (a code command gives it), a row needs no password.
-    accounts = read_accounts(accounts_csv, passwords_needed=not settings.code_command)
+    accounts = read_accounts(accounts_csv, passwords_needed=not settings.has_code_source)
     changes = COMMANDS[command].changes
     if changes:
         confirm_change(_("Run {command} on {count} accounts on {site}?").format(
@@ -447,7 +447,7 @@ def batch(accounts_csv: Path, command: str, yes: bool, dry_run: bool, workers: i
     summary = summary_path or settings.home.folder(BATCH) / f"{accounts_csv.stem}-{command}.csv"
     report = run_batch(
         settings, command, accounts, summary=summary, workers=workers, resume=resume, dry_run=dry_run and changes,
-        code_provider=code_provider(settings) if settings.code_command else None,
+        code_provider=code_provider(settings) if settings.has_code_source else None,
         on_result=AccountPrinter(stderr, quiet=run.as_json), servers=connect,
     )
     failed = [r for r in report.results if r.exit_code != 0]

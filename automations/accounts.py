@@ -169,7 +169,7 @@ def read_accounts(path: Path, *, passwords_needed: bool = True) -> list[Account]
             login = check_login(login, _("{path}, row {row}: the login").format(path=path, row=row_number))
             if passwords_needed and not password.strip():
                 raise ConfigurationError(_("{path}, row {row}: the password is empty: fill it in (where the site "
-                                           "logs in by a code instead, give --code-command)").format(path=path,
+                                           "logs in by a code instead, give --code-command or --code-from-imap)").format(path=path,
                                                                                                     row=row_number))
             slug = account_slug(login)
             if slug in seen:

@@ -76,7 +76,7 @@ def resolve_credentials(settings: Settings, store: CredentialStore) -> Resolved:
     saved = store.load()
     if saved is not None and (not settings.login or settings.login == saved.login):
         return Resolved(saved, store.kind)
-    if settings.login and (settings.code_command or settings.code_imap) and not on_terminal():
+    if settings.login and settings.has_code_source and not on_terminal():
         # Nobody to ask, and the site's code is read without a person: the login is enough.
         return Resolved(Credentials(settings.login, SecretStr("")), "code")
     if SavedSession(settings.home, settings.login).load() is not None:

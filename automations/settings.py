@@ -177,6 +177,11 @@ class Settings(BaseSettings):
         return urlsplit(self.base_url).netloc.lower()
 
     @property
+    def has_code_source(self) -> bool:
+        """Whether the login code is read without a person: a code command, or the mailbox."""
+        return bool(self.code_command or self.code_imap)
+
+    @property
     def home(self) -> DataHome:
         """The data directory's layout, for this site."""
         return DataHome(self.data_dir, self.site_key)

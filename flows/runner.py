@@ -14,7 +14,8 @@ from playwright.sync_api import Browser, BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 
 from automations.credentials import Credentials, RejectedLogin
-from automations.errors import FlowFailed, LoginRejected, OkkoCancelError, SessionExpired, SiteUnreachable
+from automations.errors import (FlowFailed, HumanNeeded, LoginRejected, OkkoCancelError, SessionExpired,
+                                SiteUnreachable)
 from automations.evidence import write_receipt
 from automations.home import TRACES
 from automations.i18n import _
@@ -134,7 +135,9 @@ def _signed_in_run(
                 value = flow(page, steps)
             except SessionExpired:
                 if credentials is None:
-                    raise LoginRejected(_("the saved session has expired and no credentials are saved: run "
+                    # Nothing was rejected: a person must log in once more (exit 5, as for a
+                    # session the site ends before the flow).
+                    raise HumanNeeded(_("the saved session has expired and no credentials are saved: run "
                                           "`okko-cancel login`")) from None
                 # One fresh login per run, then the flow again from the start: it reads the
                 # state first, so what was already done is not done twice.

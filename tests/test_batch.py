@@ -168,10 +168,10 @@ def many_rows(count: int) -> bytes:
 BAD_FILES: dict[str, tuple[bytes, str]] = {
     "an empty password": ((HEADER + f"user0001@okko.test,{SECRET}\nuser0002@okko.test,\n").encode(),
                           ("{path}, row 3: the password is empty: fill it in (where the site logs in by a code "
-                           "instead, give --code-command)")),
+                           "instead, give --code-command or --code-from-imap)")),
     "a password of spaces": ((HEADER + "user0001@okko.test,   \n").encode(),
                              ("{path}, row 2: the password is empty: fill it in (where the site logs in by a code "
-                              "instead, give --code-command)")),
+                              "instead, give --code-command or --code-from-imap)")),
     "a login that is none": ((HEADER + f"user0001@okko.test,{SECRET}\n\nuser0002@okko,{SECRET}\n").encode(),
                              ("{path}, row 4: the login «user0002@okko» is neither an e-mail nor a phone number "
                               "(+7 999 123-45-67)")),
