@@ -91,3 +91,15 @@ def test_check_flows_alerts_the_addresses_of_a_secret() -> None:
 def test_tests_workflow_runs_make_test_on_push_and_pull_request() -> None:
     text = TESTS.read_text()
     assert "push:" in text and "pull_request:" in text and "run: make test" in text
+
+
+def test_check_flows_watches_the_cancelled_account_after_the_live_check() -> None:
+    text = CHECK_FLOWS.read_text()
+    watch = text[text.index("- name: Watch that the account stays cancelled"):]
+    watch = watch[:watch.index("- name:", 1)]
+    assert text.index("- name: Check the flows on okko.tv") < text.index("- name: Watch that the account stays")
+    assert "env.HAS_LIVE_ACCOUNT == 'true' && env.HAS_CANCEL_RECEIPT == 'true'" in watch
+    assert "okko-cancel watch --alert-after 1 --badge badges/watch.json" in watch
+    # The receipt written from the secret is private, in the data directory watch reads.
+    assert 'umask 077' in watch and '"$OKKO_DATA_DIR/receipts/' in watch
+
