@@ -40,11 +40,11 @@ def test_a_drift_that_breaks_no_step_warns_or_with_fail_on_drift_fails(data_dir:
     assert (baseline / "baseline.json").read_text() == kept
 
     warned = run(["check", "--mock", "--variant", "redesign", "--baseline", str(baseline), "--junit", str(junit),
-                  "--report", str(report)], {**env, "COLUMNS": "200"})
+                  "--report", str(report)], env)
 
     assert warned.exit_code == 0, warned.output
-    assert "Changes since the ARIA baseline" in warned.stdout
-    assert "disappeared: article «Оптимум»" in warned.stdout
+    # The table wraps its cells to the terminal's width: its words are read in the JUnit below.
+    assert "Changes since the ARIA baseline" in warned.stdout and "disappeared:" in warned.stdout
     assert "warning: the pages changed since the ARIA baseline" in warned.stderr
     cases = ET.parse(junit).getroot().iter("testcase")
     said = {case.get("name"): case.findtext("system-out") or "" for case in cases}
