@@ -1,20 +1,25 @@
-"""The yardstick for a batch: a minimal hand-written Playwright script that cancels each
-account of a CSV in turn, as a new process.
+"""The yardstick for a batch: a minimal hand-written Playwright script that cancels the
+accounts of a CSV, N at a time, as a new process.
 
-    OKKO_BASE_URL=http://127.0.0.1:8800 python bench/baseline_batch.py ACCOUNTS.csv [BROWSER]
+    OKKO_BASE_URL=http://127.0.0.1:8800 python bench/baseline_batch.py ACCOUNTS.csv [BROWSER] [--workers N]
 
-One browser; per account (the CSV's `login,password` rows) a fresh context that logs in at
-/login, and does the clicks `cancel` does on a `crowd` account: turn auto-renew off
-through the retention offer, the survey and the confirmation; unbind the card; sign out
-every other device; each section reloaded once the change is made, as `cancel` reads it
-back. No step log, no reading of the state, no receipt, no screenshot, no retries: the CPU
-it takes per account is what any tool pays for the same pages and clicks, so it bounds any
-batch's throughput on the machine from above. It imports only Playwright.
+N workers (1 by default), each a thread with its own Playwright and browser, as `batch`'s
+are; per account (the CSV's `login,password` rows) a fresh context that logs in at /login,
+and does the clicks `cancel` does on a `crowd` account: turn auto-renew off through the
+retention offer, the survey and the confirmation; unbind the card; sign out every other
+device; each section reloaded once the change is made, as `cancel` reads it back. No step
+log, no reading of the state, no receipt, no screenshot, no retries: the CPU it takes per
+account is what any tool pays for the same pages and clicks, and its throughput is the
+floor's for `batch` at the same number of workers. It imports only Playwright (and the
+standard library).
 """
 
+import argparse
 import csv
 import os
+import queue
 import sys
+import threading
 
 from playwright.sync_api import Page, sync_playwright
 
@@ -63,21 +68,49 @@ def cancel(page: Page) -> None:
     reload(page)
 
 
+def worker(accounts: "queue.Queue[tuple[str, str]]", base_url: str, executable: str | None,
+           failures: list[BaseException]) -> None:
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=executable)
+            while True:
+                try:
+                    login, password = accounts.get_nowait()
+                except queue.Empty:
+                    break
+                context = browser.new_context(base_url=base_url, locale="ru-RU")
+                page = context.new_page()
+                log_in(page, login, password)
+                cancel(page)
+                context.close()
+            browser.close()
+    except BaseException as error:  # the main thread reports it
+        failures.append(error)
+
+
 def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("accounts")
+    parser.add_argument("browser", nargs="?")
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args()
     base_url = os.environ["OKKO_BASE_URL"]
-    with open(sys.argv[1], newline="", encoding="utf-8") as handle:
-        accounts = [(row["login"], row["password"]) for row in csv.DictReader(handle)]
-    executable = sys.argv[2] if len(sys.argv) > 2 else None
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable)
-        for login, password in accounts:
-            context = browser.new_context(base_url=base_url, locale="ru-RU")
-            page = context.new_page()
-            log_in(page, login, password)
-            cancel(page)
-            context.close()
-        browser.close()
-    print(f"cancelled {len(accounts)} accounts")
+    accounts: "queue.Queue[tuple[str, str]]" = queue.Queue()
+    with open(args.accounts, newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            accounts.put((row["login"], row["password"]))
+    count = accounts.qsize()
+    failures: list[BaseException] = []
+    threads = [threading.Thread(target=worker, args=(accounts, base_url, args.browser, failures))
+               for _ in range(min(args.workers, count))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        print(f"failed: {failures[0]}", file=sys.stderr)
+        return 1
+    print(f"cancelled {count} accounts")
     return 0
 
 

@@ -6,11 +6,19 @@ figure the target is about).
 The tree is sampled every 100 ms: each process's peak comes from the kernel's high-water
 mark (VmHWM), so a short peak between two samples still counts, and the sampling costs
 the 2-core machine under test about 1% of a core rather than the 20% that sampling RSS
-every 20 ms did."""
+every 20 ms did.
+
+CPU time is the kernel's own account of every process of the tree once it has ended
+(getrusage(RUSAGE_CHILDREN)), not a sum of samples. That account holds only the processes
+someone waited for, and Chromium leaves some of its own to whoever adopts orphans (they
+were half of a batch's CPU): so this process is made the tree's subreaper
+(PR_SET_CHILD_SUBREAPER), and waits for every orphan that ends under it."""
 
 from __future__ import annotations
 
+import ctypes
 import os
+import resource
 import statistics
 import subprocess
 import threading
@@ -23,6 +31,7 @@ from typing import Any, Self
 import psutil
 
 SAMPLE_S = 0.1
+PR_SET_CHILD_SUBREAPER = 36  # linux/prctl.h
 
 
 @dataclass
@@ -34,7 +43,7 @@ class Measured:
     largest_rss: int  # bytes, the largest single process at any sample
     largest_name: str
     tree_rss: int  # bytes, the largest sum over the tree at any sample
-    cpu_seconds: float  # user + system over every process of the tree (each as last sampled)
+    cpu_seconds: float  # user + system over every process of the tree, as the kernel counted it
     others_cpu_seconds: float = 0.0  # what the rest of the machine used meanwhile, beyond this process
 
     @property
@@ -66,15 +75,46 @@ def _label(process: psutil.Process) -> str:
     return f"{name} ({kind})" if kind else name
 
 
+def adopt_orphans() -> None:
+    """Makes this process the subreaper of the commands it runs (Linux; elsewhere nothing):
+    their orphans become its children, so that their CPU time reaches RUSAGE_CHILDREN once
+    reaped."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def reap_orphans(command_pid: int) -> None:
+    """Waits for every ended child but the command itself (subprocess waits for that one)."""
+    while True:
+        try:
+            ended = os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+        except ChildProcessError:
+            return
+        if ended is None or ended.si_pid == command_pid:
+            return
+        try:
+            os.waitpid(ended.si_pid, 0)
+        except ChildProcessError:
+            return
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 class TreeSampler:
-    """Samples the RSS of a process and all its descendants until stopped."""
+    """Samples the RSS of a process and all its descendants until stopped, waiting for the
+    orphans among them as they end."""
 
     def __init__(self, pid: int) -> None:
+        self.pid = pid
         self.root = psutil.Process(pid)
         self.largest = 0
         self.largest_name = ""
         self.tree = 0
-        self.cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -89,6 +129,7 @@ class TreeSampler:
     def _run(self) -> None:
         while not self._stop.is_set():
             self.sample()
+            reap_orphans(self.pid)
             self._stop.wait(SAMPLE_S)
 
     def sample(self) -> None:
@@ -100,10 +141,8 @@ class TreeSampler:
         for process in processes:
             try:
                 rss = process.memory_info().rss
-                times = process.cpu_times()
             except psutil.Error:
                 continue
-            self.cpu[process.pid] = times.user + times.system
             total += rss
             peak = max(rss, _high_water_mark(process.pid))
             if peak > self.largest:
@@ -131,14 +170,22 @@ def _busy(times: Any) -> float:
 def run(command: Sequence[str], env: Mapping[str, str], cwd: Path, timeout_s: float = 600) -> Measured:
     """Runs `command`; besides its own measures, notes how much CPU the rest of the machine
     (other than the command's tree and this process, which serves the mock site) used."""
+    adopt_orphans()
     machine_before, own_before = _busy(psutil.cpu_times()), _busy(psutil.Process().cpu_times())
+    children_before = _children_cpu()
     started = time.perf_counter()
     process = subprocess.Popen(list(command), env=dict(env), cwd=cwd, stdin=subprocess.DEVNULL,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     with TreeSampler(process.pid) as sampler:
         stdout, stderr = process.communicate(timeout=timeout_s)
     seconds = time.perf_counter() - started
-    tree_cpu = sum(sampler.cpu.values())
+    # Orphans that outlive the command by a moment (a browser's helpers closing): theirs too.
+    _, alive = psutil.wait_procs(psutil.Process().children(), timeout=10)
+    for orphan in alive:
+        orphan.kill()
+    psutil.wait_procs(alive, timeout=5)
+    reap_orphans(process.pid)
+    tree_cpu = _children_cpu() - children_before
     others = (_busy(psutil.cpu_times()) - machine_before) - (_busy(psutil.Process().cpu_times()) - own_before) - tree_cpu
     return Measured(seconds, process.returncode, stdout, stderr, sampler.largest, sampler.largest_name, sampler.tree,
                     tree_cpu, others)

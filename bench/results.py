@@ -28,6 +28,35 @@ class Pair:
 
 
 @dataclass
+class BatchRun:
+    """One measured run of many accounts (or, `one by one`, of one: `cancel --yes` as a new
+    process), at a latency profile of the mock site."""
+
+    latency: str  # the mock's profile: "okko" (150–300 ms a request) or "none"
+    tool: str  # "okko-cancel" (batch), "floor" (bench/baseline_batch.py) or "one by one"
+    workers: int
+    accounts: int
+    measured: Measured
+    site_cpu: float  # CPU-seconds of the mock site (the bench's own process) meanwhile
+    load: float  # the 1-minute load average as the run began
+    done: int  # accounts cancelled, as read from the site's admin API
+
+    @property
+    def cpu_per_account(self) -> float:
+        return (self.measured.cpu_seconds + self.site_cpu) / self.accounts
+
+
+@dataclass
+class BatchPhase:
+    """A phase of a batch account (bench/profile_batch.py), per account."""
+
+    phase: str  # "account / log in / Log in: password"
+    cpu: float
+    wall: float
+    times: float  # how often it ran per account
+
+
+@dataclass
 class Profile:
     """One command's phases (name, median seconds) in the order they ran, and its wall time."""
 
@@ -50,16 +79,10 @@ class Results:
 
     check: list[Measured] = field(default_factory=list)
 
-    batch: Measured | None = None
-    batch_accounts: int = 0
-    batch_workers: int = 0
-    batch_verified: str = ""
-    batch_site_cpu: float = 0.0  # CPU-seconds of this process (the mock site) during the batch
-    batch_pages: float = 0.0  # HTML pages the site served per account during the batch
-    one_by_one: list[Measured] = field(default_factory=list)
-    one_by_one_site_cpu: float = 0.0
-    script_batch: Measured | None = None  # bench/baseline_batch.py, cancelling script_batch_accounts accounts
-    script_batch_accounts: int = 0
-    script_batch_site_cpu: float = 0.0
+    batch_runs: list[BatchRun] = field(default_factory=list)
+    # bench/profile_batch.py, one worker, no latency: okko-cancel's phases and the floor's account
+    batch_phases: list[BatchPhase] = field(default_factory=list)
+    batch_phases_floor: list[BatchPhase] = field(default_factory=list)
+    batch_phases_accounts: int = 0
 
     profile: dict[str, Profile] = field(default_factory=dict)  # by command

@@ -8,13 +8,15 @@ Every figure comes from this one run, on this machine:
   taken pair by pair. The largest process's peak RSS is sampled during these runs.
 - `status` with the saved session (a first, unmeasured run logs in and saves it).
 - `check --mock` (which starts its own mock site), every flow.
-- `batch ACCOUNTS.csv cancel` over the 100 accounts of the `crowd` scenario, against
-  `cancel --yes` run one account at a time, each as a new process, on a sample of them;
-  and bench/baseline_batch.py, a minimal hand-written script cancelling accounts in turn,
-  for the floor under any batch's CPU on this machine.
-- A profile of `unbind-card` and of `status` runs, phase by phase (bench/profile_run.py).
+- `batch ACCOUNTS.csv cancel` over `crowd` accounts at 4, 8 and 16 workers, at a real
+  site's pace (the mock's `okko` latency profile) and with no latency; against `cancel --yes`
+  run one account at a time, each as a new process, on a sample of them; and against
+  bench/baseline_batch.py, a minimal hand-written batch doing the same clicks with as many
+  workers, the floor. Accounts a second and CPU-seconds per account.
+- A profile of `unbind-card` and of `status` runs, phase by phase (bench/profile_run.py),
+  and of a batch account's CPU, phase by phase, beside the floor's (bench/profile_batch.py).
 
-    .venv/bin/python bench/run.py [--runs 7] [--accounts 100] [--workers 4] [--one-by-one 10]
+    .venv/bin/python bench/run.py [--runs 7] [--accounts 32] [--workers 4,8,16] [--one-by-one 4]
 
 The mock site runs in this process (a thread); every measured command is a subprocess.
 
@@ -40,11 +42,11 @@ sys.path.insert(0, str(BENCH.parent))
 from bench import report
 from bench.commands import BENCH_LAYOUT, say
 from bench.host import calibrate, load_average, machine
-from bench.parts import batch, check, profile, status, unbind
+from bench.parts import batch, batch_profile, check, profile, status, unbind
 from bench.results import Results
 from fixtures import AdminClient, serve_mock_site
 
-PARTS = ("unbind", "profile", "status", "check", "batch")
+PARTS = ("unbind", "profile", "status", "check", "batch", "batch-profile")
 
 
 def note_load(results: Results, when: str) -> None:
@@ -56,15 +58,20 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="pairs of unbind-card runs, and status runs")
     parser.add_argument("--check-runs", type=int, default=3)
-    parser.add_argument("--accounts", type=int, default=100, help="crowd accounts for the batch")
-    parser.add_argument("--workers", type=int, default=4, help="batch workers")
-    parser.add_argument("--one-by-one", type=int, default=10, help="accounts run one by one for the comparison")
+    parser.add_argument("--accounts", type=int, default=32, help="crowd accounts for each batch run")
+    parser.add_argument("--workers", default="4,8,16", help="the numbers of batch workers, comma-separated")
+    parser.add_argument("--one-by-one", type=int, default=4,
+                        help="accounts run one by one (a new process each) at each latency, for the comparison")
     parser.add_argument("--out", type=Path, default=BENCH / "RESULTS.md")
     parser.add_argument("--only", default=",".join(PARTS),
                         help=f"comma-separated parts to run, of {','.join(PARTS)}; RESULTS.md is written only "
                              "when all of them run")
     args = parser.parse_args()
     args.parts = {p.strip() for p in args.only.split(",") if p.strip()}
+    try:
+        args.workers = [int(n) for n in args.workers.split(",") if n.strip()]
+    except ValueError:
+        parser.error(f"--workers: numbers separated by commas, not {args.workers!r}")
     if args.parts - set(PARTS):
         parser.error(f"unknown parts: {', '.join(sorted(args.parts - set(PARTS)))}")
     return args
@@ -76,7 +83,6 @@ def main() -> int:
     results = Results(machine=machine())
     note_load(results, "start")
     with tempfile.TemporaryDirectory(prefix="okko-bench-") as temp, serve_mock_site("default", BENCH_LAYOUT) as site:
-        pages = batch.PageCounter(site.app)
         work = Path(temp)
         admin = AdminClient(site.url)
         started = time.perf_counter()
@@ -90,7 +96,9 @@ def main() -> int:
             check.measure(results, args.check_runs, work)
         note_load(results, "middle")
         if "batch" in parts:
-            batch.measure(results, site.url, admin, args.accounts, args.workers, args.one_by_one, work, pages)
+            batch.measure(results, site.url, admin, args.accounts, args.workers, args.one_by_one, work)
+        if "batch-profile" in parts:
+            batch_profile.measure(results, work)
         note_load(results, "end")
         say(f"done in {time.perf_counter() - started:.0f} s")
     if parts != set(PARTS):
