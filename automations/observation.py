@@ -2,9 +2,8 @@
 (`locator.aria_snapshot()`) of each settings section's main content and of each dialog,
 one per section or dialog, taken where the flows already are (no extra page loads).
 
-The flows do not know whether anybody records: they (and the page objects that open dialogs)
-call `observe(...)` at the moment a section has loaded or a dialog has opened, which does
-nothing unless a run records (`with recording(Recorder()):`). A failed snapshot is never the
+The flows do not know whether anybody records: they call `observe(...)` at the moment a
+section has loaded or a dialog has opened, which does nothing unless a run records (`with recording(Recorder()):`). A failed snapshot is never the
 flow's failure: it is left out.
 
 Snapshots are kept as the page gave them while the run goes on, and redacted when they are

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
@@ -30,9 +30,6 @@ from automations.i18n import _
 from automations.locators import Entry, Find, Words, all_keys, entry, last_scope, recent_keys
 from automations.overrides import loaded, toml_lines
 from automations.wording import noun
-
-if TYPE_CHECKING:
-    from automations.steps import StepRecord
 
 # The step has already waited its whole timeout: looking around must not take another.
 LOOK_MS = 2_000
@@ -133,14 +130,6 @@ def proposal_for(locator: str, page: Page | None = None) -> dict[str, Any] | Non
     except (PlaywrightError, ValueError, KeyError):
         return None
     return proposal.to_dict() if proposal else None
-
-
-def propose(page: Page | None, record: StepRecord) -> Proposal | None:
-    """The proposal for a failed step's record (its raw locator)."""
-    try:
-        return _propose(record.locator or record.element, page)
-    except (PlaywrightError, ValueError, KeyError):
-        return None
 
 
 def _propose(locator: str, page: Page | None) -> Proposal | None:

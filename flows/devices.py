@@ -15,6 +15,7 @@ from playwright.sync_api import Page
 
 from automations.errors import ConfigurationError, FlowFailed
 from automations.i18n import _
+from automations.observation import observe
 from automations.models import Device
 from automations.pages import DevicesPage
 from automations.steps import StepLog
@@ -32,8 +33,18 @@ def _targets_left(devices: DevicesPage, wanted: str | None) -> int:
     return sum(_is_target(d, wanted) for d in devices.devices())
 
 
-def _sign_out_all(devices: DevicesPage) -> bool:
+def _start_signing_out_all(devices: DevicesPage) -> None:
     devices.start_signing_out_all()
+    observe("devices.sign_out_all_dialog", devices.sign_out_all_dialog)
+
+
+def _start_unlinking(devices: DevicesPage, index: int) -> None:
+    devices.start_unlinking(index)
+    observe("devices.unlink_dialog", devices.unlink_dialog)
+
+
+def _sign_out_all(devices: DevicesPage) -> bool:
+    _start_signing_out_all(devices)
     if not devices.confirm_sign_out_all():
         return False
     devices.sign_out_all_dialog.wait_for(state="hidden")
@@ -45,7 +56,7 @@ def _unlink_row(devices: DevicesPage, index: int, rows: int) -> bool:
     if devices.devices()[index].current:
         raise FlowFailed(_("Unlink a device"), _("the current device's row"),
                          _("the list changed under the flow: it refuses to unlink the device it runs on"))
-    devices.start_unlinking(index)
+    _start_unlinking(devices, index)
     if not devices.confirm_unlink():
         return False
     devices.wait_for_count(rows - 1)
@@ -123,8 +134,8 @@ def sign_out_devices(page: Page, steps: StepLog, *, device: str | None = None, d
 def _back_out(devices: DevicesPage, before: list[Device], wanted: str | None, bulk: bool) -> None:
     """A dry run opens the dialog that would sign a device out, and cancels it."""
     if bulk:
-        devices.start_signing_out_all()
+        _start_signing_out_all(devices)
         devices.cancel_sign_out_all()
         return
-    devices.start_unlinking(next(i for i, d in enumerate(before) if _is_target(d, wanted)))
+    _start_unlinking(devices, next(i for i, d in enumerate(before) if _is_target(d, wanted)))
     devices.cancel_unlink()

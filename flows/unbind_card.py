@@ -8,6 +8,7 @@ from playwright.sync_api import Page
 
 from automations.errors import ConfigurationError, FlowFailed
 from automations.i18n import _
+from automations.observation import observe
 from automations.pages import PaymentsPage
 from automations.steps import StepLog
 from automations.models import ActionReport
@@ -16,8 +17,13 @@ from flows.resilience import change_with_read_back, load
 ACTION = "unbind-card"
 
 
-def _unbind(payments: PaymentsPage, last4: str) -> bool:
+def _start_unbinding(payments: PaymentsPage, last4: str) -> None:
     payments.start_unbinding(last4)
+    observe("payments.unbind_dialog", payments.unbind_dialog)
+
+
+def _unbind(payments: PaymentsPage, last4: str) -> bool:
+    _start_unbinding(payments, last4)
     if not payments.confirm_unbind():
         return False
     # Gone once the section re-renders after the site's answer.
@@ -44,7 +50,7 @@ def unbind_cards(page: Page, steps: StepLog, *, card: str | None = None, dry_run
     for target in targets:
         with steps.step(_("Unbind {card}").format(card=target.label)):
             if dry_run:
-                payments.start_unbinding(target.last4)
+                _start_unbinding(payments, target.last4)
                 payments.cancel_unbind()
                 payments.unbind_dialog.wait_for(state="hidden")
             else:

@@ -21,6 +21,7 @@ from playwright.sync_api import BrowserContext, Page
 
 from automations.browser import launch_args, locate_browser
 from automations.i18n import use_language
+from automations.overrides import reset_overrides
 from automations.pages import Overlays, SettingsSection
 from automations.session import still_animations
 from automations.steps import StepLog
@@ -38,11 +39,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(autouse=True)
-def english_after_each_test() -> Iterator[None]:
+def language_and_locators_reset_after_each_test() -> Iterator[None]:
     """A test that switches the language in-process (`--lang ru` through CliRunner) leaves it
-    English for the next one."""
+    English for the next one, and a command's locators.toml (every command loads its data
+    directory's) does not outlive the test that ran it."""
     yield
     use_language("en")
+    reset_overrides()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -16,7 +16,6 @@ from playwright.sync_api import Locator, Page
 from automations.dates import iso_date
 from automations.locators import Find, LocatorTable, Words
 from automations.models import Device
-from automations.observation import observe
 from automations.pages.settings import SettingsSection
 
 DEVICES = LocatorTable("devices", {
@@ -73,7 +72,6 @@ class DevicesPage(SettingsSection):
         """Opens the unlink dialog of the row at `index` (as `devices()` listed it)."""
         DEVICES.locate("unlink_button", self.row(index)).first.click()
         self.unlink_dialog.wait_for()
-        observe("devices.unlink_dialog", self.unlink_dialog)
 
     def confirm_unlink(self) -> bool:
         return self.submit(DEVICES.locate("confirm_unlink", self.unlink_dialog).first)
@@ -88,7 +86,6 @@ class DevicesPage(SettingsSection):
     def start_signing_out_all(self) -> None:
         self.sign_out_all_button.click()
         self.sign_out_all_dialog.wait_for()
-        observe("devices.sign_out_all_dialog", self.sign_out_all_dialog)
 
     def confirm_sign_out_all(self) -> bool:
         return self.submit(DEVICES.locate("confirm_sign_out_all", self.sign_out_all_dialog).first)

@@ -13,7 +13,6 @@ from playwright.sync_api import Locator, Page
 from automations.dates import MASKED_CARD, iso_date, masked_card_pattern
 from automations.locators import Find, LocatorTable, Words
 from automations.models import Card
-from automations.observation import observe
 from automations.pages.settings import SettingsSection, tiles
 
 PAYMENTS = LocatorTable("payments", {
@@ -58,7 +57,6 @@ class PaymentsPage(SettingsSection):
     def start_unbinding(self, last4: str) -> None:
         self.reveal(self.card(last4), self.unbind_button(last4)).click()
         self.unbind_dialog.wait_for()
-        observe("payments.unbind_dialog", self.unbind_dialog)
 
     def confirm_unbind(self) -> bool:
         return self.submit(PAYMENTS.locate("confirm_unbind", self.unbind_dialog).first)
