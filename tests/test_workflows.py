@@ -67,14 +67,14 @@ def test_check_flows_uploads_only_the_reports_and_badges() -> None:
     assert 'echo "OKKO_DATA_DIR=$RUNNER_TEMP/okko-data" >> "$GITHUB_ENV"' in text
 
 
-def test_check_flows_keeps_the_history_between_runs_even_when_a_check_fails() -> None:
+def test_check_flows_keeps_the_history_and_baselines_between_runs_even_when_a_check_fails() -> None:
     text = CHECK_FLOWS.read_text()
     restore = text[text.index("actions/cache/restore@"):text.index("actions/setup-python")]
     save = text[text.index("actions/cache/save@"):text.index("actions/upload-artifact")]
-    history = "path: ${{ runner.temp }}/okko-data/history.sqlite"
+    kept = "path: |\n            ${{ runner.temp }}/okko-data/history.sqlite\n            ${{ runner.temp }}/okko-data/baselines"
     key = "key: check-history-${{ github.run_id }}-${{ github.run_attempt }}"
-    assert history in restore and key in restore and "restore-keys: check-history-" in restore
-    assert history in save and key in save
+    assert kept in restore and key in restore and "restore-keys: check-history-" in restore
+    assert kept in save and key in save
     # actions/cache's own post step saves only after success: the save step runs after a failure too.
     step = text[:text.index("actions/cache/save@")].rsplit("- name:", 1)[1]
     assert "if: ${{ !cancelled() }}" in step
