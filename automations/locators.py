@@ -212,12 +212,12 @@ def all_keys() -> list[str]:
 
 def entry(full_key: str) -> Entry:
     """The entry of `area.key` as the run has it."""
-    area, _, key = full_key.partition(".")
+    area, _dot, key = full_key.partition(".")
     return TABLES[area][key]
 
 
 def builtin_entry(full_key: str) -> Entry:
-    area, _, key = full_key.partition(".")
+    area, _dot, key = full_key.partition(".")
     return TABLES[area].builtin(key)
 
 

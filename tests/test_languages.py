@@ -69,6 +69,8 @@ RUSSIAN_RUNS: dict[str, tuple[list[str], int, Callable[[Result], list[str]]]] = 
     # okko.tv renamed the card's button: the step, and what it looked for, in words.
     "a failing step": (["--lang", "ru", "unbind-card", "--yes", "--timeout", "2"], 1, failing_step),
     "a usage error": (["--lang", "ru", "status", "--no-such-option"], 2, usage_error),
+    # The mock's own commands take --lang after their name too.
+    "the mock site's bad fault": (["mock-site", "--fault", "x=[", "--lang", "ru"], 2, usage_error),
 }
 
 

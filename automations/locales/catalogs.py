@@ -1,7 +1,8 @@
 """`make catalogs`: the gettext catalog from the code's messages, with Babel.
 
 Extracts every `_("…")`, `N_("…")`, `ngettext`, `N_plural`, `pgettext` and `NC_` message of
-automations/, flows/, cli.py and fixtures/commands.py, and the help of every command and option
+automations/, flows/, cli.py, fixtures/commands.py and fixtures/admin_client.py (what the
+mock's own commands say), and the help of every command and option
 on the command line (read from cli.py's group: automations/help_language.py), into
 okko_cancel.pot, merges it into the
 Russian catalog (new messages come in untranslated, gone ones drop out), and compiles
@@ -25,7 +26,7 @@ from babel.messages.pofile import read_po, write_po
 
 LOCALES = Path(__file__).resolve().parent
 REPO = LOCALES.parent.parent
-SOURCES = ("automations", "flows", "cli.py", "fixtures/commands.py")
+SOURCES = ("automations", "flows", "cli.py", "fixtures/commands.py", "fixtures/admin_client.py")
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "N_plural": (1, 2), "pgettext": ((1, "c"), 2),
             "NC_": ((1, "c"), 2)}
 DOMAIN = "okko_cancel"
