@@ -1,6 +1,7 @@
 """check's ARIA baseline, layout by layout: the `okko` layout's snapshots are the baseline;
 `okko` again shows nothing changed, `redesign` shows its other DOM (yet every step passes),
-and on `breaking` the link «Оплата услуг» is gone and its section not reached."""
+on `breaking` the link «Оплата услуг» is gone and its section not reached, and `classic` passes
+with pages that read otherwise."""
 
 from __future__ import annotations
 
@@ -63,3 +64,10 @@ def test_each_layout_against_the_okko_baseline(site: AdminClient, settings_page:
     assert [s.name for s in breaking.failed] == ["Open «Оплата услуг»"]
     assert ("disappeared", "link", "Оплата услуг") in changes(drift, "settings.subscriptions")
     assert (drift["settings.payments"].status, drift["payments.unbind_dialog"].status) == ("not reached",) * 2
+
+    classic = checked(settings_page, tmp_path, site, "classic")
+    drift = {d.observation.key: d for d in compare(tmp_path / "baseline", classic.observations).sections}
+
+    # Our first design: every step passes, and the pages read otherwise than okko.tv's.
+    assert classic.passed
+    assert any(d.status == "changed" for d in drift.values()), {k: d.status for k, d in drift.items()}
