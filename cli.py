@@ -24,26 +24,22 @@ import click
 
 from automations.command_line import (CommandFailed, Invocation, batch_options, capture_options, change_options,
                                       check_options, common_options, common_options_connecting_to_many,
-                                      deletion_options, exits_by_contract, invocation, monitoring_options,
-                                      print_document, print_json, stderr, stdout, warn)
-from automations.drift_report import drift_summary, show_drift
-from automations.errors import ChargedAfterCancel
-from automations.guides import store_guide_command, store_pointer
+                                      deletion_options, exits_by_contract, finish_monitored, invocation,
+                                      monitoring_options, print_document, print_json, stderr, stdout, warn)
+from automations.guides import store_guide_command
 from automations.help_language import SpeakingGroup
 from automations.history import MOCK_SITE
-from automations.home import BATCH
 from automations.i18n import _
 from automations.local_commands import LOCAL_COMMANDS
 from automations.mail import DELETION_ADDRESS
 from automations.models import AccountState
-from automations.monitoring import (Expected, Report, Reporting, Scope, WatchOutcome, monitored_check, monitored_run,
-                                    refuse_bad_reporting)
-from automations.output import (AccountPrinter, action_lines, batch_lines, check_table, deletion_lines, refund_lines,
-                                state_tables)
-from automations.proposals import proposal_lines
+from automations.monitoring import (Expected, Report, Reporting, Scope, WatchOutcome, check_verdict, monitored_check,
+                                    monitored_run, refuse_bad_reporting, watch_verdict)
+from automations.output import (AccountPrinter, action_lines, batch_lines, deletion_lines, refund_lines, show_check,
+                                show_status, show_watch)
 from automations.prompts import (Resolved, code_provider, confirm_change, credentials_to_save, describe_source,
                                  resolve_credentials)
-from automations.watch_rules import Cancellation, cancellations_to_watch, watch_lines
+from automations.watch_rules import Cancellation, cancellations_to_watch
 from fixtures.commands import MOCK_VARIANTS, check_mock_site, demo, mock_site
 from flows.capture import capture_lines, capture_path
 from flows.check import run_check
@@ -126,17 +122,11 @@ def status(**options: Any) -> None:
     store = run.credential_store()
     resolved = resolve_credentials(run.settings, store)
     state: AccountState = run_command(run, "status", credentials=resolved).value
+    guides = {s.name: command for s in state.subscriptions if (command := store_guide_command(s))}
     if run.as_json:
-        guides = {s.name: command for s in state.subscriptions if (command := store_guide_command(s))}
         print_json({**state.to_dict(), "guides": guides, "credentials": resolved.source})
-        return
-    for table in state_tables(state):
-        stdout.print(table)
-    for sub in state.subscriptions:
-        pointer = store_pointer(sub)
-        if pointer:
-            stdout.print(f"{pointer}.", markup=False)
-    stdout.print(_("Credentials: {where}.").format(where=describe_source(resolved.source, store)), markup=False)
+    else:
+        show_status(stdout, state, describe_source(resolved.source, store))
 
 
 @cli.command("unbind-card")
@@ -260,26 +250,7 @@ def check(mock: bool, variant: str, junit: Path | None, report_dir: Path | None,
                              code_provider=code_provider(settings), on_step=printer, on_notice=printer.notice)
 
     checked = monitored_check(settings, scope, reporting, check_every_flow, warn)
-    if checked.alert is not None:
-        stderr.print(_("Alert sent: {title}").format(title=checked.alert.title), markup=False)
-    document = checked.document
-    if run.as_json:
-        print_json(document)
-    else:
-        stdout.print(check_table(document))
-        for step in document["steps"]:
-            for line in proposal_lines(step["proposal"]) if step.get("proposal") else []:
-                stdout.print(line, markup=False)
-        show_drift(stdout, document.get("drift"))
-    if checked.drifted and not checked.failed:
-        raise CommandFailed(drift_summary(document["drift"]), 1)
-    if document.get("drift", {}).get("found") and not checked.drifted:
-        warn(_("the pages changed since the ARIA baseline, yet every step passed (--fail-on-drift makes it exit 1)"))
-    if not checked.passed:
-        first = checked.failed[0]
-        raise CommandFailed(_("{failed} of {steps} steps failed; first: step «{step}» looked for {what} at {url}").format(
-            failed=len(checked.failed), steps=len(document["steps"]), step=first["name"],
-            what=first["element"] or _("the page"), url=first["url"] or settings.base_url), 1)
+    finish_monitored(run, checked, check_verdict(checked, settings.base_url), show_check)
 
 
 @cli.command()
@@ -364,14 +335,7 @@ def watch(notify_urls: tuple[str, ...], alert_after: int, badge: Path | None, **
 
     watched = monitored_run("watch", settings, Scope("live", settings.site_key, None, settings.site_key), reporting,
                             watch_account, warn)
-    if watched.alert is not None:
-        stderr.print(_("Alert sent: {title}").format(title=watched.alert.title), markup=False)
-    document = watched.document
-    print_document(document, run.as_json, watch_lines)
-    if not watched.passed:
-        raise CommandFailed(_("the site charged or renewed after a cancellation (findings: {count}); evidence in "
-                              "{path}").format(count=len(document["findings"]), path=document["evidence"]),
-                            ChargedAfterCancel.exit_code)
+    finish_monitored(run, watched, watch_verdict(watched), show_watch)
 
 
 @cli.command("deletion-request")
@@ -432,7 +396,7 @@ def batch(accounts_csv: Path, command: str, yes: bool, dry_run: bool, workers: i
       okko-cancel batch accounts.csv cancel --yes --connect ws://grid.example:3000/
       okko-cancel batch accounts.csv cancel --yes --workers 8 --connect ws://a:3000/ --connect ws://b:3000/
     """
-    from automations.accounts import read_accounts
+    from automations.accounts import batch_summary, read_accounts
     from flows.batch import run_batch
 
     # Several --connect after the command; none: the one before it, or OKKO_CONNECT.
@@ -444,18 +408,14 @@ def batch(accounts_csv: Path, command: str, yes: bool, dry_run: bool, workers: i
     if changes:
         confirm_change(_("Run {command} on {count} accounts on {site}?").format(
             command=command, count=len(accounts), site=settings.site_key), yes=yes, dry_run=dry_run)
-    summary = summary_path or settings.home.folder(BATCH) / f"{accounts_csv.stem}-{command}.csv"
     report = run_batch(
-        settings, command, accounts, summary=summary, workers=workers, resume=resume, dry_run=dry_run and changes,
-        code_provider=code_provider(settings) if settings.has_code_source else None,
-        on_result=AccountPrinter(stderr, quiet=run.as_json), servers=connect,
+        settings, command, accounts, summary=summary_path or batch_summary(settings.home, accounts_csv, command),
+        workers=workers, resume=resume, dry_run=dry_run and changes, on_result=AccountPrinter(stderr, quiet=run.as_json),
+        code_provider=code_provider(settings) if settings.has_code_source else None, servers=connect,
     )
-    failed = [r for r in report.results if r.exit_code != 0]
     print_document(report.to_dict(), run.as_json, batch_lines)
-    if failed:
-        raise CommandFailed(_("{failed} of {accounts} accounts failed (first: {first}, exit {code}); see {summary}").format(
-            failed=len(failed), accounts=len(report.results), first=failed[0].account, code=failed[0].exit_code,
-            summary=report.summary), report.exit_code)
+    if failure := report.failure():
+        raise CommandFailed(failure, report.exit_code)
 
 
 for command in (*LOCAL_COMMANDS, demo, mock_site):

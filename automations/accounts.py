@@ -21,7 +21,7 @@ from pydantic import SecretStr
 
 from automations.credentials import Credentials, check_login
 from automations.errors import ConfigurationError
-from automations.home import account_slug
+from automations.home import BATCH, DataHome, account_slug
 from automations.i18n import _
 from automations.storage import private_dir
 
@@ -86,6 +86,15 @@ class BatchReport:
             key = "skipped" if result.skipped else result.outcome
             counts[key] = counts.get(key, 0) + 1
         return counts
+
+    def failure(self) -> str | None:
+        """One line when any account failed: how many, the first, and where the summary is."""
+        failed = [r for r in self.results if r.exit_code != 0]
+        if not failed:
+            return None
+        return _("{failed} of {accounts} accounts failed (first: {first}, exit {code}); see {summary}").format(
+            failed=len(failed), accounts=len(self.results), first=failed[0].account, code=failed[0].exit_code,
+            summary=self.summary)
 
     def to_dict(self) -> dict[str, Any]:
         return {"command": self.command, "summary": str(self.summary), "workers": self.workers,
@@ -188,6 +197,11 @@ def read_accounts(path: Path, *, passwords_needed: bool = True) -> list[Account]
     if not accounts:
         raise ConfigurationError(_("{path} lists no accounts").format(path=path))
     return accounts
+
+
+def batch_summary(home: DataHome, accounts_csv: Path, command: str) -> Path:
+    """Where a batch's summary goes unless --summary says: <data dir>/batch/<ACCOUNTS>-<COMMAND>.csv."""
+    return home.folder(BATCH) / f"{accounts_csv.stem}-{command}.csv"
 
 
 def read_summary(path: Path) -> dict[str, dict[str, str]]:

@@ -25,6 +25,7 @@ from automations.driver import show_playwright_log
 from automations.errors import FlowFailed, Interrupted, OkkoCancelError
 from automations.mail import DEFAULT_REASON
 from automations.i18n import LANGS, Lang, _, use_language
+from automations.monitoring import Monitored, Verdict
 from automations.output import StepPrinter
 from automations.overrides import load_overrides
 from automations.prompts import resolve_credentials
@@ -274,3 +275,20 @@ def print_document(document: dict[str, Any], as_json: bool, lines: Callable[[dic
         stdout.print(line, markup=False)
     if document.get("receipt"):
         stdout.print(_("Receipt: {path}").format(path=document["receipt"]), markup=False)
+
+
+def finish_monitored(run: Invocation, monitored: Monitored, verdict: Verdict,
+                     show: Callable[[Console, dict[str, Any]], None]) -> None:
+    """After `check` or `watch`: the alert sent, the document (JSON, or as `show` draws it),
+    then its verdict: a warning, or its one line and exit code."""
+    if monitored.alert is not None:
+        stderr.print(_("Alert sent: {title}").format(title=monitored.alert.title), markup=False)
+    if run.as_json:
+        print_json(monitored.document)
+    else:
+        show(stdout, monitored.document)
+    if verdict.warning:
+        warn(verdict.warning)
+    if verdict.failure:
+        raise CommandFailed(verdict.failure, verdict.exit_code)
+

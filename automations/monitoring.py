@@ -21,6 +21,8 @@ from typing import Any, Literal, Protocol
 from automations.alerts import Alert, check_urls, record_and_alert, where_is_the_report
 from automations.baselines import drift_of_run, refuse_unwritable
 from automations.check_reports import write_badge, write_endpoint_badge, write_html, write_junit
+from automations.drift_report import drift_summary
+from automations.errors import ChargedAfterCancel
 from automations.history import History, Mode, NewRun, StepRun, check_run, expected_steps, history_or_none
 from automations.i18n import _
 from automations.settings import Settings
@@ -80,6 +82,43 @@ class Monitored:
     failed: list[dict[str, Any]] = field(default_factory=list)
     # The site changed since the ARIA baseline, and --fail-on-drift makes that a failure.
     drifted: bool = False
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How a monitored run ends for the command line: its failure's one line and exit code
+    (none when it passed), and a warning that leaves the exit code alone."""
+
+    failure: str | None = None
+    exit_code: int = 0
+    warning: str | None = None
+
+
+def check_verdict(checked: Monitored, base_url: str) -> Verdict:
+    """A failed step fails the check (exit 1); a drift does too with --fail-on-drift, and is
+    a warning without it."""
+    document = checked.document
+    drift_found = bool(document.get("drift", {}).get("found"))
+    if checked.failed:
+        first = checked.failed[0]
+        return Verdict(_("{failed} of {steps} steps failed; first: step «{step}» looked for {what} at {url}").format(
+            failed=len(checked.failed), steps=len(document["steps"]), step=first["name"],
+            what=first["element"] or _("the page"), url=first["url"] or base_url), 1)
+    if checked.drifted:
+        return Verdict(drift_summary(document["drift"]), 1)
+    if drift_found:
+        return Verdict(warning=_("the pages changed since the ARIA baseline, yet every step passed (--fail-on-drift "
+                                 "makes it exit 1)"))
+    return Verdict()
+
+
+def watch_verdict(watched: Monitored) -> Verdict:
+    """A finding is exit 6, with where its evidence is."""
+    if watched.passed:
+        return Verdict()
+    document = watched.document
+    return Verdict(_("the site charged or renewed after a cancellation (findings: {count}); evidence in {path}").format(
+        count=len(document["findings"]), path=document["evidence"]), ChargedAfterCancel.exit_code)
 
 
 def refuse_bad_reporting(reporting: Reporting) -> None:

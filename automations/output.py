@@ -12,11 +12,14 @@ from rich.status import Status
 from rich.table import Table
 
 from automations.check_reports import step_outcome
+from automations.drift_report import show_drift
+from automations.guides import store_pointer
 from automations.i18n import _
 from automations.proposals import proposal_lines
 from automations.models import AccountState
 from automations.refund_rule import ddmmyyyy
 from automations.steps import StepRecord
+from automations.watch_rules import watch_lines
 
 
 class StepPrinter:
@@ -167,6 +170,36 @@ def check_table(report: dict[str, Any]) -> Table:
         outcome = f"[{colours.get(step['outcome'], 'red')}]{escape(step_outcome(step))}[/]"
         table.add_row(step["group"], escape(step["name"]), outcome, f"{step['seconds']:.2f}", escape(step["element"]))
     return table
+
+
+def show_check(console: Console, document: dict[str, Any]) -> None:
+    """`check` as a person reads it: the table of steps, the locators.toml lines proposed for a
+    step that could not find its element, and what changed on the pages since the baseline."""
+    console.print(check_table(document))
+    for step in document["steps"]:
+        for line in proposal_lines(step["proposal"]) if step.get("proposal") else []:
+            console.print(line, markup=False)
+    show_drift(console, document.get("drift"))
+
+
+def show_status(console: Console, state: AccountState, credentials: str) -> None:
+    """`status` as a person reads it: the tables, where to cancel each subscription the site
+    cannot, and where the credentials came from."""
+    for table in state_tables(state):
+        console.print(table)
+    for sub in state.subscriptions:
+        pointer = store_pointer(sub)
+        if pointer:
+            console.print(f"{pointer}.", markup=False)
+    console.print(_("Credentials: {where}.").format(where=credentials), markup=False)
+
+
+def show_watch(console: Console, document: dict[str, Any]) -> None:
+    """`watch` as a person reads it: a line per finding (or that all is well), and its receipt."""
+    for line in watch_lines(document):
+        console.print(line, markup=False)
+    if document.get("receipt"):
+        console.print(_("Receipt: {path}").format(path=document["receipt"]), markup=False)
 
 
 def refund_lines(document: dict[str, Any]) -> list[str]:
