@@ -14,7 +14,8 @@ from typing import Any
 
 from automations.drift_report import drift_html, drift_properties, step_drift_text
 from automations.history import NewRun
-from automations.i18n import _
+from automations.i18n import _, pgettext
+from automations.report_templates import render
 from automations.storage import private_dir, write_private
 
 SUITE_NAME = "okko-cancel check"
@@ -66,12 +67,12 @@ def write_junit(path: Path, report: dict[str, Any]) -> None:
         case = ET.SubElement(suite, "testcase", classname=f"check.{step['group'] or 'flow'}", name=step["name"],
                              time=f"{step['seconds']:.3f}")
         if step["outcome"] == "failed":
-            failure = ET.SubElement(case, "failure", message=f"{step['element'] or 'the page'}: {step['detail']}",
-                                    type="FlowFailed")
+            element = step["element"] or pgettext("looked for", "the page")
+            failure = ET.SubElement(case, "failure", message=f"{element}: {step['detail']}", type="FlowFailed")
             failure.text = "\n".join(
                 f"{label}: {step[key]}" for label, key in
-                (("step", "name"), ("looked for", "element"), ("url", "url"), ("detail", "detail"),
-                 ("screenshot", "screenshot"), ("trace", "trace"))
+                ((_("step"), "name"), (_("looked for"), "element"), (_("url"), "url"), (_("detail"), "detail"),
+                 (_("screenshot"), "screenshot"), (_("trace"), "trace"))
                 if step.get(key)
             )
         elif step["outcome"] == "skipped":
@@ -86,33 +87,6 @@ def write_junit(path: Path, report: dict[str, Any]) -> None:
     path.write_bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
 
 
-HTML_TEMPLATE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>okko-cancel check — {{ 'passed' if report.passed else 'FAILED' }}</title>
-<style>
-body{font-family:system-ui,sans-serif;margin:2rem;max-width:1100px;color:#1d1d24}
-h1 .ok{color:#11875d}h1 .bad{color:#c4233f}
-table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.45rem .6rem;border-bottom:1px solid #ddd;vertical-align:top}
-tr.failed td,tr.shot td{background:#fdecef}tr.skipped td{color:#6b6b78}
-.outcome-ok{color:#11875d}.outcome-failed{color:#c4233f;font-weight:700}.outcome-skipped{font-style:italic}
-figure{margin:.5rem 0}img{max-width:100%;border:1px solid #ccc}code{background:#f3f3f6;padding:0 .25rem}
-</style></head><body>
-<h1>okko-cancel check: {% if report.passed %}<span class="ok">all {{ report.counts.steps }} steps passed</span>{% else %}<span class="bad">{{ report.counts.failed }} of {{ report.counts.steps }} steps failed</span>{% endif %}</h1>
-<p>Site <code>{{ report.site }}</code>, started {{ report.started_at }} UTC.</p>
-<table><thead><tr><th>Flow</th><th>Step</th><th>Outcome</th><th>Seconds</th><th>Details</th></tr></thead><tbody>
-{% for step, row in rows %}<tr class="{{ step.outcome }}"><td>{{ step.group }}</td><td>{{ step.name }}</td>
-<td class="outcome-{{ step.outcome }}">{{ row.outcome }}</td><td>{{ '%.2f' % step.seconds }}</td>
-<td>{% if step.outcome == 'failed' %}looked for <code>{{ step.element or 'the page' }}</code> at <code>{{ step.url }}</code>: {{ step.detail }}
-{%- if row.screenshot %}<br>screenshot: <a href="{{ row.screenshot }}">{{ row.screenshot }}</a>{% endif %}
-{%- if row.trace %}<br>trace: <a href="{{ row.trace }}">{{ row.trace }}</a> (open with <code>playwright show-trace</code>{% if not row.trace_here %}; kept where the check ran, never copied into this folder: it can sign in as you{% endif %}){% endif %}
-{%- elif step.outcome == 'skipped' %}{{ step.detail }}{% endif %}</td></tr>
-{% if row.screenshot %}<tr class="shot"><td colspan="5"><figure><img src="{{ row.screenshot }}" alt="Screenshot at the failure of {{ step.name }}"><figcaption>{{ step.group }} — {{ step.name }}: the page when it failed</figcaption></figure></td></tr>
-{% endif %}{% endfor %}</tbody></table>
-{{ trend }}
-{{ drift }}
-</body></html>
-"""
-
-
 def write_html(folder: Path, report: dict[str, Any], artifacts: Path | None, *, copy_traces: bool = False,
                trend: Sequence[NewRun] = ()) -> Path:
     """Writes `index.html` into `folder`, each failure's screenshot and trace linked at its row
@@ -122,15 +96,12 @@ def write_html(folder: Path, report: dict[str, Any], artifacts: Path | None, *, 
     it is, linked relatively, and never lands in a folder that may be published. Below the
     steps, given `trend` (the scope's last runs from the history, this one last), each step's
     chart over them (automations/trend_chart.py)."""
-    from jinja2 import Environment, select_autoescape  # only `check --report` needs it: not at start-up
-
-    from automations.trend_chart import trend_section  # and pygal: the same
+    from automations.trend_chart import trend_section  # pygal: only `check --report` needs it, not start-up
 
     private_dir(folder)
     rows = [(step, _row(folder, step, artifacts, copy_traces)) for step in report["steps"]]
-    environment = Environment(autoescape=select_autoescape(default=True))
-    html = environment.from_string(HTML_TEMPLATE).render(report=report, rows=rows, trend=trend_section(trend),
-                                                         drift=drift_html(report.get("drift")))
+    html = render("check_report.html.j2", report=report, rows=rows, trend=trend_section(trend),
+                  drift=drift_html(report.get("drift")))
     index = folder / "index.html"
     write_private(index, html.encode())
     return index

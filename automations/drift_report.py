@@ -5,13 +5,16 @@ what changed marked in both."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from automations.i18n import _
+
+if TYPE_CHECKING:
+    from markupsafe import Markup
 
 # A terminal row lists this many changes, then counts the rest (the report has them all).
 SHOWN_CHANGES = 6
@@ -95,22 +98,6 @@ def drift_properties(drift: dict[str, Any] | None) -> dict[str, str]:
     return properties
 
 
-HTML = """{% if drift %}<section id="drift"><h2>{{ heading }}</h2>
-<p>{{ summary }}</p>
-{% for section in sections %}<h3>{{ section.head }}</h3>
-{% if section.step %}<p>{{ step_word }} «{{ section.step }}» ({{ section.group }})</p>{% endif %}
-<ul>{% for change in section.changes %}<li>{{ change }}</li>{% endfor %}</ul>
-<table class="trees"><thead><tr><th>{{ baseline_word }}</th><th>{{ current_word }}</th></tr></thead>
-<tbody><tr>{% for tree in (section.baseline, section.current) %}<td><pre>
-{%- for line, mark in tree %}<span{% if mark %} class="{{ mark }}"{% endif %}>{{ line }}</span>
-{% endfor %}</pre></td>{% endfor %}</tr></tbody></table>
-{% endfor %}</section>
-<style>#drift pre{background:#f7f7fa;padding:.5rem;overflow-x:auto;font-size:.85rem}#drift .trees td{width:50%}
-#drift .gone{background:#fdecef;text-decoration:line-through}#drift .new{background:#e6f6ee}
-#drift .moved{background:#fff6d6}</style>{% endif %}
-"""
-
-
 def _marked(snapshot: str, marks: dict[int, str]) -> list[tuple[str, str]]:
     """The snapshot's lines, each with its mark: a gone or new element's whole subtree, a moved
     one's own line."""
@@ -127,10 +114,12 @@ def _marked(snapshot: str, marks: dict[int, str]) -> list[tuple[str, str]]:
     return result
 
 
-def drift_html(drift: dict[str, Any] | None) -> str:
-    """The HTML report's section on the drift (markup, escaped where it holds the site's words)."""
-    from jinja2 import Environment, select_autoescape
+def drift_html(drift: dict[str, Any] | None) -> Markup:
+    """The HTML report's section on the drift (markup, escaped where it holds the site's words;
+    automations/templates/drift_section.html.j2)."""
     from markupsafe import Markup
+
+    from automations.report_templates import render
 
     if not drift or not drift["sections"]:
         return Markup("")
@@ -151,8 +140,4 @@ def drift_html(drift: dict[str, Any] | None) -> str:
                          "changes": [line.strip() for line in lines],
                          "baseline": _marked(section["baseline"], before),
                          "current": _marked(section["current"], after)})
-    environment = Environment(autoescape=select_autoescape(default=True))
-    return Markup(environment.from_string(HTML).render(
-        drift=drift, sections=sections, summary=drift_summary(drift), heading=_("Changes since the ARIA baseline"),
-        step_word=_("Seen at step"), baseline_word=_("Baseline ({when})").format(when=drift["taken_at"]),
-        current_word=_("This run")))
+    return render("drift_section.html.j2", drift=drift, sections=sections, summary=drift_summary(drift))

@@ -1,7 +1,7 @@
 """The trend in `check`'s HTML report: each step over the last TREND_RUNS runs of its scope
 (from the history, this run last), as a small bar chart per step (a bar's height is the step's
 seconds, its colour the outcome; no bar where the step was skipped or not there), and how often
-it passed.
+it passed. The section's markup: automations/templates/trend_section.html.j2.
 
 pygal draws each chart as static SVG, inlined in the report so that it opens anywhere, offline.
 Its tooltip script, which pygal would load from a CDN, is left out: what the script would have
@@ -19,22 +19,11 @@ from typing import Any
 from markupsafe import Markup
 
 from automations.history import NewRun, StepRun
-from automations.i18n import _
+from automations.i18n import _, ngettext
 
 TREND_RUNS = 30
 COLOURS = {"ok": "#11875d", "failed": "#c4233f"}
 CHART_WIDTH, CHART_HEIGHT = 340, 110
-
-SECTION_TEMPLATE = """<section class="trend"><h2>{{ heading }}</h2><p>{{ explained }}</p>
-<style>.trend .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:.75rem 1.25rem}
-.trend figure{margin:0}.trend figcaption{font-size:.9rem}.trend svg{width:100%;height:auto}
-.trend .rate-ok{color:#11875d}.trend .rate-failed{color:#c4233f}</style>
-<div class="charts">{% for step, svg in charts %}<figure><figcaption><b>{{ step.shown_name }}</b> ({{ step.group }}):
-<span class="{{ 'rate-ok' if step.failed == 0 else 'rate-failed' }}">{{ step.rate_words }}</span></figcaption>
-{{ svg }}</figure>
-{% endfor %}</div></section>
-"""
-
 
 @dataclass(frozen=True)
 class StepTrend:
@@ -62,8 +51,10 @@ class StepTrend:
     @property
     def rate_words(self) -> str:
         ran = self.passed + self.failed
-        return _("passed {passed} of {ran} runs ({percent:.0f}%)").format(passed=self.passed, ran=ran,
-                                                                          percent=100 * self.passed / ran)
+        # English says it alike whatever the number; Russian declines «запуск» by it.
+        words = ngettext("passed {passed} of {ran} runs ({percent:.0f}%)",
+                         "passed {passed} of {ran} runs ({percent:.0f}%)", ran)
+        return words.format(passed=self.passed, ran=ran, percent=100 * self.passed / ran)
 
 
 def step_trends(runs: Sequence[NewRun]) -> list[StepTrend]:
@@ -97,14 +88,10 @@ def trend_section(runs: Sequence[NewRun]) -> Markup:
     trends = step_trends(runs[-TREND_RUNS:])
     if not trends:
         return Markup("")
-    from jinja2 import Environment, select_autoescape
+    from automations.report_templates import render
 
-    environment = Environment(autoescape=select_autoescape(default=True))
-    return Markup(environment.from_string(SECTION_TEMPLATE).render(
-        heading=_("Each step over the last {runs} runs").format(runs=len(runs[-TREND_RUNS:])),
-        explained=_("A bar per run, oldest on the left, this run on the right: its height is the step's seconds; "
-                    "green: passed, red: failed, no bar: skipped or not there. Point at a bar for its run."),
-        charts=[(trend, step_chart(trend)) for trend in trends]))
+    return render("trend_section.html.j2", runs=len(runs[-TREND_RUNS:]),
+                  charts=[(trend, step_chart(trend)) for trend in trends])
 
 
 def step_chart(trend: StepTrend) -> Markup:
@@ -125,7 +112,8 @@ def step_chart(trend: StepTrend) -> Markup:
 
 def _seconds(value: float) -> str:
     """An axis label: a tenth of a second is enough, unless the step never takes one."""
-    return f"{value:.1f} s" if value >= 1 or value == 0 else f"{value:.2f} s"
+    label = _("{seconds:.1f} s") if value >= 1 or value == 0 else _("{seconds:.2f} s")
+    return label.format(seconds=value)
 
 
 def _bar(point: tuple[str, StepRun] | None) -> dict[str, Any] | None:

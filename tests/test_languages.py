@@ -4,8 +4,11 @@ labels, commands, settings, paths, URLs, card labels)."""
 
 from __future__ import annotations
 
+import json
 import re
+import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 
 import click
@@ -89,6 +92,53 @@ def test_what_goes_wrong_reads_in_russian(case: str, site: AdminClient, mock_sit
     for line in lines:
         assert not LATIN_WORD.search(stripped(line)), line
     assert site.account()["cards"], "the card is still bound"
+
+
+class VisibleText(HTMLParser):
+    """What a person reads on a page: its text and its images' alt and titles; without styles and
+    code (commands, the site's addresses), which read alike in both languages."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.hidden += tag in ("style", "script", "code")
+        self.texts.extend(value for name, value in attrs if name in ("alt", "title") and value)
+
+    def handle_endtag(self, tag: str) -> None:
+        self.hidden -= tag in ("style", "script", "code")
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.texts.append(data)
+
+
+@pytest.mark.slow
+def test_checks_html_report_and_junit_read_wholly_in_russian(data_dir: Path, tmp_path: Path) -> None:
+    report, junit = tmp_path / "report", tmp_path / "check.xml"
+
+    result = run(["--lang", "ru", "check", "--mock", "--variant", "breaking", "--timeout", "2", "--json",
+                  "--report", str(report), "--junit", str(junit)], cli_env(data_dir, "https://okko.tv"))
+
+    assert result.exit_code == 1, result.output
+    html = (report / "index.html").read_text()
+    assert '<html lang="ru">' in html
+    page = VisibleText()
+    page.feed(html)
+    failures = list(ET.parse(junit).iter("failure"))
+    texts = [*page.texts, *(failure.text or "" for failure in failures), *(f.get("message", "") for f in failures)]
+    # The flows' names are the commands' (unbind-card), as in the terminal's table; okko-cancel is a name.
+    flows = {step["group"] for step in json.loads(result.stdout)["steps"]}
+    names = re.compile("|".join(map(re.escape, [*flows, "okko-cancel"])))
+    english = [text for text in texts if LATIN_WORD.search(names.sub("", stripped(text)))]
+    assert not english, english
+    # What the report says, the failure's row and its screenshot included, and its trend.
+    read = " ".join(" ".join(page.texts).split())
+    assert "Проверка okko-cancel: не прошёл 1 шаг из" in read
+    assert "страница в момент ошибки" in read and "Каждый шаг за последний 1 запуск" in read
+    assert failures and (failures[0].text or "").startswith("шаг: ")
 
 
 @pytest.mark.parametrize(("lang", "words"), [

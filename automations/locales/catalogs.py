@@ -2,7 +2,8 @@
 
 Extracts every `_("…")`, `N_("…")`, `ngettext`, `N_plural`, `pgettext` and `NC_` message of
 automations/, flows/, cli.py, fixtures/commands.py and fixtures/admin_client.py (what the
-mock's own commands say), and the help of every command and option
+mock's own commands say), every `{% trans %}` block and `_()` of the HTML report's templates
+(automations/templates/*.j2), and the help of every command and option
 on the command line (read from cli.py's group: automations/help_language.py), into
 okko_cancel.pot, merges it into the
 Russian catalog (new messages come in untranslated, gone ones drop out), and compiles
@@ -17,18 +18,28 @@ from __future__ import annotations
 
 import io
 import sys
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
 
+from automations.report_templates import EXTRACT_OPTIONS
+
 LOCALES = Path(__file__).resolve().parent
 REPO = LOCALES.parent.parent
 SOURCES = ("automations", "flows", "cli.py", "fixtures/commands.py", "fixtures/admin_client.py")
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "N_plural": (1, 2), "pgettext": ((1, "c"), 2),
             "NC_": ((1, "c"), 2)}
+# The HTML report's templates, through Jinja2's own extractor, told what the report's environment
+# does (automations/report_templates.py) so that their msgids match; a `{% trans %}` block is a
+# call of `gettext`, `ngettext` or `pgettext`.
+TEMPLATES = "automations/templates"
+TEMPLATE_METHODS = [("**.j2", "jinja2.ext:babel_extract")]
+TEMPLATE_KEYWORDS = {**KEYWORDS, "gettext": None}
 DOMAIN = "okko_cancel"
 RU_PO = LOCALES / "ru" / "LC_MESSAGES" / f"{DOMAIN}.po"
 RU_MO = RU_PO.with_suffix(".mo")
@@ -39,19 +50,23 @@ def extract() -> Catalog:
     for source in SOURCES:
         path = REPO / source
         if path.is_dir():
-            found = extract_from_dir(str(path), method_map=[("**.py", "python")], keywords=KEYWORDS)
-            for filename, lineno, message, comments, context in found:
-                template.add(message, locations=[(f"{source}/{filename}", lineno)], auto_comments=comments,
-                             context=context)
+            _add(template, source, extract_from_dir(str(path), method_map=[("**.py", "python")], keywords=KEYWORDS))
         else:
             with path.open("rb") as handle:
                 from babel.messages.extract import extract as extract_file
 
                 for lineno, message, comments, context in extract_file("python", handle, keywords=KEYWORDS):
                     template.add(message, locations=[(source, lineno)], auto_comments=comments, context=context)
+    _add(template, TEMPLATES, extract_from_dir(str(REPO / TEMPLATES), method_map=TEMPLATE_METHODS,
+                                               options_map={"**.j2": EXTRACT_OPTIONS}, keywords=TEMPLATE_KEYWORDS))
     for message, location, comment in command_help():
         template.add(message, locations=[location], auto_comments=[comment])
     return template
+
+
+def _add(template: Catalog, source: str, found: Iterable[tuple[str, int, Any, list[str], str | None]]) -> None:
+    for filename, lineno, message, comments, context in found:
+        template.add(message, locations=[(f"{source}/{filename}", lineno)], auto_comments=comments, context=context)
 
 
 def command_help() -> list[tuple[str, tuple[str, int], str]]:
