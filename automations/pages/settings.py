@@ -133,9 +133,10 @@ class SettingsSection:
         """Waits for the section's data, an error in its place, or the login page (which
         raises SessionExpired); `load_failure()` then says whether the data came."""
         self.tab.or_(self.error_page).or_(self.login_heading).first.wait_for()
-        if self.login_heading.first.is_visible():
-            raise SessionExpired(self.title)
-        if self.error_page.first.is_visible():
+        # One look for either (most loads show neither), then which one it is.
+        if self.login_heading.or_(self.error_page).filter(visible=True).first.is_visible():
+            if self.login_heading.first.is_visible():
+                raise SessionExpired(self.title)
             return
         # The tab shows while the stylesheet may still be on its way (after a login's
         # redirect, say), and without it the skeleton has no size and passes for gone: the
@@ -145,6 +146,9 @@ class SettingsSection:
 
     def load_failure(self) -> str | None:
         """Why the section shows no data (the error's text), or None when it loaded."""
+        # One look for either (a loaded section shows neither), then which one it is.
+        if not self.error_page.or_(self.load_error).filter(visible=True).first.is_visible():
+            return None
         for failure in (self.error_page, self.load_error):
             if failure.first.is_visible():
                 return failure.first.inner_text().strip().splitlines()[0]
