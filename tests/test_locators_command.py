@@ -60,7 +60,7 @@ def test_a_renamed_button_gets_a_proposal_and_its_lines_make_the_command_work_ag
     assert card_labels(site) == ["Visa •••• 4242"]
 
     (data_dir / "locators.toml").write_text(failed["proposal"]["toml"] + "\n", encoding="utf-8")
-    fixed = run(["unbind-card", "--yes", "--timeout", "2", "--json"], env)
+    fixed = run(["unbind-card", "--yes", "--json"], env)  # the default wait: a loaded machine may need it
 
     assert fixed.exit_code == 0, fixed.output
     assert json.loads(fixed.stdout)["changed"] == ["Visa •••• 4242"]
@@ -92,9 +92,10 @@ def test_a_locators_file_given_by_option_or_environment_is_the_one_used(
     elsewhere = tmp_path / "mine.toml"
     elsewhere.write_text(FIX, encoding="utf-8")
 
-    by_option = run(["unbind-card", "--yes", "--dry-run", "--timeout", "2", "--locators", str(elsewhere)],
+    # The default wait, as these runs pass: a loaded machine may need it.
+    by_option = run(["unbind-card", "--yes", "--dry-run", "--locators", str(elsewhere)],
                     with_password(data_dir, mock_site.url))
-    by_environment = run(["unbind-card", "--yes", "--dry-run", "--timeout", "2"],
+    by_environment = run(["unbind-card", "--yes", "--dry-run"],
                          with_password(data_dir, mock_site.url, OKKO_LOCATORS=str(elsewhere)))
 
     assert (by_option.exit_code, by_environment.exit_code) == (0, 0), by_option.output + by_environment.output
