@@ -10,10 +10,8 @@ neither).
 from __future__ import annotations
 
 import json
-import os
 import re
 import selectors
-import signal
 import subprocess
 import sys
 import time
@@ -23,6 +21,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from automations.browser import locate_browser
+from tests.cli_process import kill_group
 
 STARTUP_TIMEOUT_S = 60
 LISTENING = re.compile(r"Listening on (ws://\S+)")
@@ -42,12 +41,7 @@ class BrowserServer:
 
     def kill(self) -> None:
         """As a machine dies: the server and the browsers it launched, at once (SIGKILL)."""
-        if self.process.poll() is None:
-            try:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        self.process.wait()
+        kill_group(self.process)
 
 
 @contextmanager

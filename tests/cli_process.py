@@ -79,9 +79,15 @@ class CliProcess:
 
     def kill(self) -> None:
         """After a failed test: nothing of the run is left behind (its browser is in its group)."""
-        if self.process.poll() is None:
-            try:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            self.process.wait(timeout=READ_TIMEOUT_S)
+        kill_group(self.process)
+
+
+def kill_group(process: subprocess.Popen[bytes] | subprocess.Popen[str]) -> None:
+    """SIGKILL to a process started in a session of its own, and to everything in its group
+    (the browsers it launched), as a machine that dies; then its end is collected."""
+    if process.poll() is None:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    process.wait(timeout=READ_TIMEOUT_S)
