@@ -121,9 +121,12 @@ class LoginPage:
             # A trial click waits for «Продолжить» to be enabled and clicks nothing.
             self.continue_button.click(trial=True, timeout=VALIDATION_WAIT_MS)
         except PlaywrightError:
-            # The site does not take it for an e-mail or a phone (okko.tv keeps the button
-            # disabled until it does): nothing is sent.
-            return LoginOutcome.BAD_FORMAT, []
+            # Still disabled: the site does not take it for an e-mail or a phone (okko.tv keeps
+            # the button disabled until it does), and nothing is sent. Enabled: it does, and the
+            # page was only too slow to click within the wait (a starved CPU: a batch's many
+            # browsers on few cores); the click below waits as long as any.
+            if not self.continue_button.first.is_enabled():
+                return LoginOutcome.BAD_FORMAT, []
         with watch_writes(self.page) as sent:
             self.continue_button.click()
             self.any_outcome.wait_for()
