@@ -16,7 +16,6 @@ if __name__ == "__main__":
     run_app("cli", COMMANDS, BROWSER_COMMANDS)
     raise SystemExit
 
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,44 +24,28 @@ import click
 from automations.command_line import (CommandFailed, Invocation, batch_options, capture_options, change_options,
                                       check_options, common_options, common_options_connecting_to_many,
                                       deletion_options, exits_by_contract, finish_monitored, invocation,
-                                      monitoring_options, print_document, print_json, stderr, stdout, warn)
+                                      monitoring_options, print_document, print_json, stderr, stdout)
 from automations.guides import store_guide_command
 from automations.help_language import SpeakingGroup
-from automations.history import MOCK_SITE
 from automations.i18n import _
 from automations.local_commands import LOCAL_COMMANDS
 from automations.mail import DELETION_ADDRESS
 from automations.models import AccountState
-from automations.monitoring import (Expected, Report, Reporting, Scope, WatchOutcome, check_verdict, monitored_check,
-                                    monitored_run, refuse_bad_reporting, watch_verdict)
+from automations.monitoring import Reporting, check_verdict, refuse_bad_reporting, watch_verdict
 from automations.output import (AccountPrinter, action_lines, batch_lines, deletion_lines, refund_lines, show_check,
                                 show_status, show_watch)
-from automations.prompts import (Resolved, code_provider, confirm_change, credentials_to_save, describe_source,
+from automations.prompts import (code_provider, confirm_change, credentials_to_save, describe_source,
                                  resolve_credentials)
-from automations.watch_rules import Cancellation, cancellations_to_watch
 from fixtures.commands import MOCK_VARIANTS, check_mock_site, demo, mock_site
 from flows.capture import capture_lines, capture_path
-from flows.check import run_check
-from flows.registry import BATCH_COMMANDS, COMMANDS
-from flows.runner import RunResult, run_flow, verify_login
-
-
-def run_command(run: Invocation, name: str, credentials: Resolved | None = None, **flow_options: Any) -> RunResult[Any]:
-    """Runs the registry's flow `name` with the saved or asked-for credentials."""
-    command = COMMANDS[name]
-    flow = partial(command.function(), **flow_options) if flow_options else command.function()
-    with run.progress() as printer:
-        return run_flow(run.settings, name, flow,
-                        credentials=(credentials or resolve_credentials(run.settings, run.credential_store())).credentials,
-                        code_provider=code_provider(run.settings), on_step=printer,
-                        start_on=command.section(), on_notice=printer.notice)
+from flows.commands import action_document, check_site, run_command, watch_site
+from flows.registry import BATCH_COMMANDS
+from flows.runner import verify_login
 
 
 def run_action(run: Invocation, name: str, **flow_options: Any) -> None:
     """A flow that changes the account: the run, then what changed and the receipt."""
-    result = run_command(run, name, **flow_options)
-    document = {**result.value.to_dict(), "receipt": str(result.receipt) if result.receipt else None}
-    print_document(document, run.as_json, action_lines)
+    print_document(action_document(run, name, **flow_options), run.as_json, action_lines)
 
 
 # SpeakingGroup: every command's --help in the run's language (automations/help_language.py).
@@ -235,22 +218,11 @@ def check(mock: bool, variant: str, junit: Path | None, report_dir: Path | None,
       okko-cancel check --baseline ci/aria-baseline --fail-on-drift
     """
     run = invocation({**options, "notify_urls": list(notify_urls) or None})
-    settings = run.settings
-    scope = (Scope("mock", MOCK_SITE, variant, _("the bundled mock site")) if mock
-             else Scope("live", settings.site_key, None, settings.site_key))
-    reporting = Reporting(junit, report_dir, badge, settings.notify_urls, alert_after, copy_traces=mock,
+    reporting = Reporting(junit, report_dir, badge, run.settings.notify_urls, alert_after, copy_traces=mock,
                           baseline=baseline_dir, fail_on_drift=fail_on_drift)
     refuse_bad_reporting(reporting)
-
-    def check_every_flow(expected: Expected) -> Report:
-        with run.progress() as printer:
-            if mock:
-                return check_mock_site(settings, variant, report_dir, printer, expected)
-            return run_check(settings, credentials=run.credentials(), screenshots=report_dir, expected=expected,
-                             code_provider=code_provider(settings), on_step=printer, on_notice=printer.notice)
-
-    checked = monitored_check(settings, scope, reporting, check_every_flow, warn)
-    finish_monitored(run, checked, check_verdict(checked, settings.base_url), show_check)
+    checked = check_site(run, reporting, variant=variant, check_mock=check_mock_site if mock else None)
+    finish_monitored(run, checked, check_verdict(checked, run.settings.base_url), show_check)
 
 
 @cli.command()
@@ -318,23 +290,9 @@ def watch(notify_urls: tuple[str, ...], alert_after: int, badge: Path | None, **
       okko-cancel watch --notify 'json://hooks.example/okko' --alert-after 1 --badge watch.json
     """
     run = invocation({**options, "notify_urls": list(notify_urls) or None})
-    settings = run.settings
-    reporting = Reporting(badge=badge, notify_urls=settings.notify_urls, alert_after=alert_after)
+    reporting = Reporting(badge=badge, notify_urls=run.settings.notify_urls, alert_after=alert_after)
     refuse_bad_reporting(reporting)
-
-    def cancellations(login: str | None) -> list[Cancellation]:
-        return cancellations_to_watch(settings.home, site=settings.base_url, site_key=settings.site_key, account=login)
-
-    cancellations(None)  # before any prompt or browser: with nothing to compare, nothing to do
-
-    def watch_account(_expected: Expected) -> Report:
-        resolved = resolve_credentials(settings, run.credential_store())
-        login = resolved.credentials.login if resolved.credentials else settings.login
-        return WatchOutcome.of(run_command(run, "watch", credentials=resolved, changes=cancellations(login),
-                                           home=settings.home, account=login, window_days=settings.refund_window_days))
-
-    watched = monitored_run("watch", settings, Scope("live", settings.site_key, None, settings.site_key), reporting,
-                            watch_account, warn)
+    watched = watch_site(run, reporting)
     finish_monitored(run, watched, watch_verdict(watched), show_watch)
 
 
@@ -396,23 +354,13 @@ def batch(accounts_csv: Path, command: str, yes: bool, dry_run: bool, workers: i
       okko-cancel batch accounts.csv cancel --yes --connect ws://grid.example:3000/
       okko-cancel batch accounts.csv cancel --yes --workers 8 --connect ws://a:3000/ --connect ws://b:3000/
     """
-    from automations.accounts import batch_summary, read_accounts
-    from flows.batch import run_batch
+    from flows.batch import batch_from_file
 
     # Several --connect after the command; none: the one before it, or OKKO_CONNECT.
     run = invocation(options)
-    settings = run.settings
-    # Where the site logs in by a code (a code command gives it), a row needs no password.
-    accounts = read_accounts(accounts_csv, passwords_needed=not settings.has_code_source)
-    changes = COMMANDS[command].changes
-    if changes:
-        confirm_change(_("Run {command} on {count} accounts on {site}?").format(
-            command=command, count=len(accounts), site=settings.site_key), yes=yes, dry_run=dry_run)
-    report = run_batch(
-        settings, command, accounts, summary=summary_path or batch_summary(settings.home, accounts_csv, command),
-        workers=workers, resume=resume, dry_run=dry_run and changes, on_result=AccountPrinter(stderr, quiet=run.as_json),
-        code_provider=code_provider(settings) if settings.has_code_source else None, servers=connect,
-    )
+    report = batch_from_file(run.settings, accounts_csv, command, yes=yes, dry_run=dry_run, summary=summary_path,
+                             workers=workers, resume=resume, servers=connect,
+                             on_result=AccountPrinter(stderr, quiet=run.as_json))
     print_document(report.to_dict(), run.as_json, batch_lines)
     if failure := report.failure():
         raise CommandFailed(failure, report.exit_code)

@@ -42,18 +42,19 @@ from playwright.sync_api import Browser
 from playwright.sync_api import Error as PlaywrightError
 
 from automations.accounts import (FINISHED, INTERRUPTED, Account, AccountQueue, AccountResult, BatchReport, Lost,
-                                  SummaryWriter, check_servers, read_summary, server_label)
+                                  SummaryWriter, batch_summary, check_servers, read_accounts, read_summary,
+                                  server_label)
 from automations.driver import start_playwright
 from automations.errors import ConfigurationError, Interrupted, LoginRejected, OkkoCancelError
 from automations.evidence import write_receipt
 from automations.i18n import _
-from automations.models import AccountState
+from automations.models import ActionReport, AccountState
+from automations.prompts import code_provider, confirm_change
 from automations.session import start_browser
 from automations.settings import Settings
 from flows.interruption import VANISHED_BROWSER_WAIT_S, RunInterrupted, deaf_to_ctrl_c
 from flows.login import CodeProvider
 from flows.registry import BATCH_COMMANDS, COMMANDS
-from automations.models import ActionReport
 from flows.runner import run_flow
 
 MAX_WORKERS = 32
@@ -191,6 +192,21 @@ def _browser_went_away(result: AccountResult, browser: Browser, interrupt: threa
     not by anything of its own: then it is run again, where Ctrl-C has not ended the batch."""
     return (result.exit_code != 0 and result.outcome != INTERRUPTED and not interrupt.is_set()
             and not _answers(browser))
+
+
+def batch_from_file(settings: Settings, accounts_csv: Path, command: str, *, yes: bool, dry_run: bool,
+                    summary: Path | None, on_result: Callable[[AccountResult], None], **batch_options: Any) -> BatchReport:
+    """`batch`: the accounts file read and every row checked, a change confirmed once for all
+    of them (before any browser), then `run_batch` with the rest of `batch_options`."""
+    # Where the site logs in by a code (a code command gives it), a row needs no password.
+    accounts = read_accounts(accounts_csv, passwords_needed=not settings.has_code_source)
+    changes = COMMANDS[command].changes
+    if changes:
+        confirm_change(_("Run {command} on {count} accounts on {site}?").format(
+            command=command, count=len(accounts), site=settings.site_key), yes=yes, dry_run=dry_run)
+    return run_batch(settings, command, accounts, summary=summary or batch_summary(settings.home, accounts_csv, command),
+                     dry_run=dry_run and changes, on_result=on_result,
+                     code_provider=code_provider(settings) if settings.has_code_source else None, **batch_options)
 
 
 def run_batch(
