@@ -26,7 +26,7 @@ from automations.pages.subscriptions import SUBSCRIPTIONS
 from automations.steps import StepLog
 from automations.guides import store_pointer
 from automations.models import ActionReport
-from flows.resilience import change_with_read_back, load
+from flows.resilience import change_with_read_back, load, read_after_reload
 
 ACTION = "disable-auto-renew"
 # Offer, survey, confirmation, and room for a site that adds more.
@@ -146,10 +146,7 @@ def disable_auto_renew(
                                       is_done=lambda name=sub.name: _is_disabled(subscriptions, name),
                                       what=_("turning auto-renew off for «{name}»").format(name=sub.name))
         report.changed.append(sub.name)
-    check = _("Check «{section}» after a reload").format(section=subscriptions.title)
-    with steps.step(check):
-        load(subscriptions, subscriptions.reload)
-        after = subscriptions.subscriptions()
+    check, after = read_after_reload(steps, subscriptions, SubscriptionsPage.subscriptions)
     report.after = {"subscriptions": [asdict(s) for s in after]}
     still_on = [s.name for s in after if s.auto_renew and s.name in report.changed]
     if not dry_run and still_on:

@@ -20,7 +20,7 @@ from automations.models import Device
 from automations.pages import DevicesPage
 from automations.steps import StepLog
 from automations.models import ActionReport
-from flows.resilience import change_with_read_back, load
+from flows.resilience import change_with_read_back, load, read_after_reload
 
 ACTION = "sign-out-devices"
 
@@ -120,10 +120,7 @@ def sign_out_devices(page: Page, steps: StepLog, *, device: str | None = None, d
             else:
                 _unlink_each(devices, wanted)
         report.changed.extend(d.name for d in targets)
-    check = _("Check «{section}» after a reload").format(section=devices.title)
-    with steps.step(check):
-        load(devices, devices.reload)
-        after = devices.devices()
+    check, after = read_after_reload(steps, devices, DevicesPage.devices)
     report.after = {"devices": [asdict(d) for d in after]}
     left = [d.name for d in after if _is_target(d, wanted)]
     if not dry_run and left:

@@ -5,6 +5,7 @@ and sent again only when the read-back shows it was not done."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from automations.errors import SiteUnreachable
 from automations.i18n import _
@@ -12,6 +13,10 @@ from automations.observation import observe, section_key
 from automations.pages.devices import DevicesPage
 from automations.pages.settings import SettingsSection
 from automations.retry import Backoff, pause
+from automations.steps import StepLog
+
+S = TypeVar("S", bound=SettingsSection)
+T = TypeVar("T")
 
 BACKOFF = Backoff()
 
@@ -30,6 +35,15 @@ def load(section: SettingsSection, how: Callable[[], None], backoff: Backoff = B
         section.reload()
     observe(section_key(section.PATH), section.main, kind="section", title=section.title,
             devices=isinstance(section, DevicesPage))
+
+
+def read_after_reload(steps: StepLog, section: S, read: Callable[[S], T]) -> tuple[str, T]:
+    """The step every change ends with, «Check <section> after a reload»: its name (for the
+    failure a flow finds in what it read) and what `read` reads from the reloaded section."""
+    check = _("Check «{section}» after a reload").format(section=section.title)
+    with steps.step(check):
+        load(section, section.reload)
+        return check, read(section)
 
 
 def change_with_read_back(

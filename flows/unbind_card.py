@@ -12,7 +12,7 @@ from automations.observation import observe
 from automations.pages import PaymentsPage
 from automations.steps import StepLog
 from automations.models import ActionReport
-from flows.resilience import change_with_read_back, load
+from flows.resilience import change_with_read_back, load, read_after_reload
 
 ACTION = "unbind-card"
 
@@ -60,10 +60,7 @@ def unbind_cards(page: Page, steps: StepLog, *, card: str | None = None, dry_run
                     what=_("unbinding {card}").format(card=target.label),
                 )
         report.changed.append(target.label)
-    check = _("Check «{section}» after a reload").format(section=payments.title)
-    with steps.step(check):
-        load(payments, payments.reload)
-        after = payments.cards()
+    check, after = read_after_reload(steps, payments, PaymentsPage.cards)
     report.after = {"cards": [asdict(c) for c in after]}
     unbound = {c.last4 for c in targets}
     still_bound = [c.label for c in after if c.last4 in unbound] if not dry_run else []
