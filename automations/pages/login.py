@@ -117,20 +117,25 @@ class LoginPage:
         if self.error_page.first.is_visible():
             return LoginOutcome.UNAVAILABLE, []
         self.login_input.fill(login)
-        try:
-            # A trial click waits for «Продолжить» to be enabled and clicks nothing.
-            self.continue_button.click(trial=True, timeout=VALIDATION_WAIT_MS)
-        except PlaywrightError:
-            # Still disabled: the site does not take it for an e-mail or a phone (okko.tv keeps
-            # the button disabled until it does), and nothing is sent. Enabled: it does, and the
-            # page was only too slow to click within the wait (a starved CPU: a batch's many
-            # browsers on few cores); the click below waits as long as any.
-            if not self.continue_button.first.is_enabled():
-                return LoginOutcome.BAD_FORMAT, []
+        if not self.takes_login():
+            return LoginOutcome.BAD_FORMAT, []
         with watch_writes(self.page) as sent:
             self.continue_button.click()
             self.any_outcome.wait_for()
         return self.classify(sent), sent
+
+    def takes_login(self) -> bool:
+        """Whether the site takes what was typed for an e-mail or a phone: okko.tv keeps
+        «Продолжить» disabled until it does, and nothing is sent then."""
+        try:
+            # A trial click waits for «Продолжить» to be enabled and clicks nothing.
+            self.continue_button.click(trial=True, timeout=VALIDATION_WAIT_MS)
+        except PlaywrightError:
+            # Enabled after all: the page was only too slow to be clicked within the wait (a
+            # starved CPU: a batch's many browsers on few cores), and the real click waits as
+            # long as any.
+            return self.continue_button.first.is_enabled()
+        return True
 
     def submit_password(self, password: str) -> tuple[LoginOutcome, list[Request]]:
         return self._submit(self.password_input, password)
