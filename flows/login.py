@@ -49,9 +49,23 @@ def open_settings(page: Page, steps: StepLog, start_on: type[SettingsSection] | 
     """Opens the settings, at the section `start_on` when given: a flow that begins there is
     spared a page load. True when the site wants a login (or a person) first."""
     with steps.step(_("Open the settings")):
-        page.goto(start_on.PATH if start_on else "/settings")
+        _open_until_answered(page, start_on.PATH if start_on else "/settings")
         wait_for_settings(page, start_on)
     return LoginPage(page).is_open()
+
+
+def _open_until_answered(page: Page, path: str) -> None:
+    """Opens `path` again, with backoff (honouring Retry-After), while the site answers "not
+    now" (429 or 5xx); then SiteUnreachable, rather than a wait for settings that never show."""
+    pauses = LOGIN_BACKOFF.pauses()
+    while (response := page.goto(path)) is not None and (response.status == 429 or response.status >= 500):
+        delay = next(pauses, None)
+        if delay is None:
+            raise SiteUnreachable(_("the site kept answering {status} to {path} after {attempts} attempts; try "
+                                    "again later").format(status=response.status, path=path,
+                                                          attempts=LOGIN_BACKOFF.attempts))
+        said = (response.headers.get("retry-after") or "").strip()
+        pause(max(delay, float(said) if said.isdigit() else 0.0))
 
 
 def wait_for_settings(page: Page, start_on: type[SettingsSection] | None = None) -> None:

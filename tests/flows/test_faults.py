@@ -10,11 +10,12 @@ import pytest
 from playwright.sync_api import Page
 
 from automations.errors import SiteUnreachable
-from automations.pages import Overlays
+from automations.pages import Overlays, SettingsMenu
 from automations.steps import StepLog
 from fixtures import AdminClient
 from flows.auto_renew import disable_auto_renew
 from flows.cancel import cancel_everything
+from flows.login import open_settings
 from flows.unbind_card import unbind_cards
 from tests.helpers import sign_in_through_api
 
@@ -100,3 +101,17 @@ def test_cookie_banner_and_promo_popup_are_dismissed_wherever_they_appear(
     account = site.account()
     assert account["cards"] == [] and not account["subscriptions"][0]["auto_renew"]
     assert len(account["devices"]) == 1
+
+
+@pytest.mark.parametrize(("count", "opened"), [(2, True), (50, False)], ids=["comes-through", "keeps-failing"])
+def test_a_settings_page_answering_503_is_opened_again_then_unreachable(
+    site: AdminClient, signed_in_page: Page, steps: StepLog, count: int, opened: bool
+) -> None:
+    site.set_faults(fail={"path": "/settings", "status": 503, "count": count})
+
+    if opened:
+        assert open_settings(signed_in_page, steps) is False
+        assert SettingsMenu(signed_in_page).nav.is_visible()
+    else:
+        with pytest.raises(SiteUnreachable, match="kept answering 503 to /settings"):
+            open_settings(signed_in_page, steps)
