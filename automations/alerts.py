@@ -77,6 +77,11 @@ def compose_watch(kind: AlertKind, streak: Sequence[Run], run: Run, findings: Se
             _("Nothing was charged or renewed after a cancellation at {time} UTC, after {runs} runs in a row that "
               "found something.").format(time=run.started_at, runs=len(streak)),
             _("Report: {where}").format(where=where))))
+    if errors := [str(finding["error"]) for finding in findings if finding.get("error")]:
+        return Alert(kind, _("okko-cancel watch could not read the account on {site}").format(site=site), "\n".join((
+            _("Watch has failed {runs} runs in a row; the latest at {time} UTC.").format(
+                runs=len(streak), time=run.started_at),
+            *errors, _("Report: {where}").format(where=where))))
     charged = any(finding.get("payment") for finding in findings)
     title = (_("okko-cancel watch found a charge after cancellation on {site}") if charged
              else _("okko-cancel watch found auto-renew or a card back after cancellation on {site}"))

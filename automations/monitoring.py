@@ -22,7 +22,7 @@ from automations.alerts import Alert, check_urls, record_and_alert, where_is_the
 from automations.baselines import drift_of_run, refuse_unwritable
 from automations.check_reports import write_badge, write_endpoint_badge, write_html, write_junit
 from automations.drift_report import drift_summary
-from automations.errors import ChargedAfterCancel
+from automations.errors import ChargedAfterCancel, OkkoCancelError
 from automations.history import History, Mode, NewRun, StepRun, check_run, expected_steps, history_or_none
 from automations.i18n import _
 from automations.settings import Settings
@@ -146,6 +146,8 @@ def monitored_run(kind: Kind, settings: Settings, scope: Scope, reporting: Repor
                 write_watch_badge(reporting.badge, document)
             where = where_is_the_report(report_index=None, junit=None, artifacts=report.artifacts)
             new, failed = report.history_run(scope, started_at, seconds, where), list(document["findings"])
+            if report.error is not None:
+                failed = [{"error": str(report.error)}]
         else:
             drifted = _drift(settings, scope, reporting, report, document)
             index = _check_reports(reporting, document, history, scope, seconds)
@@ -232,6 +234,13 @@ class WatchOutcome:
 
     document: dict[str, Any]
     read_seconds: Mapping[str, float]
+    # The run could not read the account (the saved session ended, the site was down, a page
+    # changed): recorded and alerted on as a failing run, then it ends with its own exit code.
+    error: OkkoCancelError | None = None
+
+    @classmethod
+    def could_not_read(cls, error: OkkoCancelError) -> WatchOutcome:
+        return cls({"findings": [], "error": str(error)}, {}, error)
 
     @classmethod
     def of(cls, result: Watched) -> WatchOutcome:
@@ -242,7 +251,7 @@ class WatchOutcome:
 
     @property
     def passed(self) -> bool:
-        return not self.document["findings"]
+        return not self.document["findings"] and self.error is None
 
     @property
     def artifacts(self) -> Path | None:
@@ -255,6 +264,9 @@ class WatchOutcome:
 
     def history_run(self, scope: Scope, started_at: str, seconds: float, where: str) -> NewRun:
         """The run as the history keeps it: a step per thing watched, failed by a finding about it."""
+        if self.error is not None:
+            steps = [StepRun("watch", _("read the account"), "failed", seconds)]
+            return NewRun("watch", started_at, seconds, scope.site, scope.mode, None, False, where, steps)
         names = {"subscriptions": _("auto-renew stays off"), "cards": _("no card bound again"),
                  "payments": _("no payment after a cancellation")}
         found = {WATCHED_BY_FINDING.get(finding["kind"], "payments") for finding in self.document["findings"]}
@@ -265,7 +277,11 @@ class WatchOutcome:
 
 
 def write_watch_badge(path: Path, document: Mapping[str, Any]) -> None:
-    """watch's shields.io badge: "clean", or what it found (a charge first: it costs money)."""
+    """watch's shields.io badge: "clean", or what it found (a charge first: it costs money),
+    or that it could not look."""
+    if document.get("error"):
+        write_endpoint_badge(path, "watch", "could not read the account", "lightgrey")
+        return
     kinds = {finding["kind"] for finding in document["findings"]}
     message = ("clean" if not kinds else "charged after cancel" if "payments" in map(WATCHED_BY_FINDING.get, kinds)
                else "renewed after cancel")

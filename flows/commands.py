@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from automations.command_line import Invocation, warn
+from automations.errors import FlowFailed, HumanNeeded, LoginRejected, SessionExpired, SiteUnreachable
 from automations.history import MOCK_SITE
 from automations.i18n import _
 from automations.monitoring import (Expected, Monitored, Report, Reporting, Scope, WatchOutcome, monitored_check,
@@ -22,6 +23,8 @@ from automations.watch_rules import Cancellation, cancellations_to_watch
 from flows.check import run_check
 from flows.registry import COMMANDS
 from flows.runner import RunResult, run_flow
+
+COULD_NOT_READ = (FlowFailed, HumanNeeded, LoginRejected, SessionExpired, SiteUnreachable)
 
 # The bundled mock's check (fixtures/commands.py's check_mock_site), given by the CLI: the
 # fixtures sit above the flows and the flows do not import them.
@@ -77,8 +80,15 @@ def watch_site(run: Invocation, reporting: Reporting) -> Monitored:
     def watch_account(_expected: Expected) -> Report:
         resolved = resolve_credentials(settings, run.credential_store())
         login = resolved.credentials.login if resolved.credentials else settings.login
-        return WatchOutcome.of(run_command(run, "watch", credentials=resolved, changes=cancellations(login),
-                                           home=settings.home, account=login, window_days=settings.refund_window_days))
+        try:
+            return WatchOutcome.of(run_command(run, "watch", credentials=resolved, changes=cancellations(login),
+                                               home=settings.home, account=login,
+                                               window_days=settings.refund_window_days))
+        except COULD_NOT_READ as error:
+            # Unattended, these are what a morning's watch meets (OKKO_SESSION ended, the site
+            # down or changed): a failing run for the history and its alerts. A configuration
+            # error or Ctrl-C is the person's, and ends the run unrecorded.
+            return WatchOutcome.could_not_read(error)
 
     return monitored_run("watch", settings, Scope("live", settings.site_key, None, settings.site_key), reporting,
                          watch_account, warn)

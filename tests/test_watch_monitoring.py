@@ -89,3 +89,28 @@ def test_watch_alerts_after_n_runs_with_findings_and_history_lists_its_runs(
     payments = next(s for s in json.loads(history.stdout)["steps"] if s["name"] == "no payment after a cancellation")
     assert (payments["passed"], payments["failed"], payments["pass_rate"]) == (1, 2, 0.3333)
     assert payments["median_seconds"] > 0
+
+
+def test_a_watch_that_cannot_read_the_account_is_a_failing_run_and_alerted_on(
+    site: AdminClient, mock_site: MockSite, data_dir: Path, tmp_path: Path, webhook: Webhook,
+    memory_keyring: MemoryKeyring,
+) -> None:
+    env = cli_env(data_dir, mock_site.url, OKKO_LOGIN=DEMO_EMAIL, OKKO_PASSWORD=DEMO_PASSWORD)
+    badge = tmp_path / "badge.json"
+    cancelled = run(["cancel", "--yes"], env)
+    assert cancelled.exit_code == 0, cancelled.output
+    site.set_faults(fail={"path": "/api/v1/cards", "status": 503, "count": 1000})
+
+    down = run(["watch", "--notify", webhook.url, "--alert-after", "1", "--badge", str(badge)], env)
+
+    assert down.exit_code == 4, down.output
+    error = down.stderr.strip().splitlines()[-1].removeprefix("Error: ")
+    [alert] = webhook.received
+    site_key = mock_site.url.split("://", 1)[1]
+    assert alert["title"] == f"okko-cancel watch could not read the account on {site_key}"
+    assert error in alert["message"]
+    assert json.loads(badge.read_text()) == {"schemaVersion": 1, "label": "watch",
+                                             "message": "could not read the account", "color": "lightgrey"}
+    runs = json.loads(run(["history", "--json"], env).stdout)["runs"]
+    assert [(r["command"], r["passed"], r["alert"]) for r in runs] == [("watch", False, "failing")]
+    assert [(s["name"], s["outcome"]) for s in runs[0]["steps"]] == [("read the account", "failed")]
