@@ -145,9 +145,7 @@ def monitored_run(kind: Kind, settings: Settings, scope: Scope, reporting: Repor
             if reporting.badge is not None:
                 write_watch_badge(reporting.badge, document)
             where = where_is_the_report(report_index=None, junit=None, artifacts=report.artifacts)
-            new, failed = report.history_run(scope, started_at, seconds, where), list(document["findings"])
-            if report.error is not None:
-                failed = [{"error": str(report.error)}]
+            new, failed = report.history_run(scope, started_at, seconds, where), report.failures()
         else:
             drifted = _drift(settings, scope, reporting, report, document)
             index = _check_reports(reporting, document, history, scope, seconds)
@@ -252,6 +250,10 @@ class WatchOutcome:
     @property
     def passed(self) -> bool:
         return not self.document["findings"] and self.error is None
+
+    def failures(self) -> list[dict[str, Any]]:
+        """What its alert names: the findings, or the error that kept it from looking."""
+        return [{"error": str(self.error)}] if self.error is not None else list(self.document["findings"])
 
     @property
     def artifacts(self) -> Path | None:
