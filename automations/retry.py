@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 
@@ -24,3 +24,9 @@ class Backoff:
 
 def pause(seconds: float) -> None:
     time.sleep(seconds)
+
+
+def retry_after_s(headers: Mapping[str, str]) -> float | None:
+    """The seconds an answer's Retry-After asks for (its delta-seconds form), if any."""
+    value = (headers.get("retry-after") or "").strip()
+    return float(value) if value.isdigit() else None

@@ -23,9 +23,9 @@ from automations.credentials import Credentials
 from automations.errors import ConfigurationError, FlowFailed, HumanNeeded, LoginRejected, SiteUnreachable
 from automations.i18n import N_, _
 from automations.pages import Header, LoginOutcome, LoginPage, SettingsMenu, SettingsSection
-from automations.pages.login import retry_after_s
+from automations.pages.login import last_retry_after_s
 from automations.prompts import CodeProvider
-from automations.retry import Backoff, pause
+from automations.retry import Backoff, pause, retry_after_s
 from automations.steps import StepLog
 
 FINISH_HEADED = "okko-cancel login --headed"
@@ -64,8 +64,7 @@ def _open_until_answered(page: Page, path: str) -> None:
             raise SiteUnreachable(_("the site kept answering {status} to {path} after {attempts} attempts; try "
                                     "again later").format(status=response.status, path=path,
                                                           attempts=LOGIN_BACKOFF.attempts))
-        said = (response.headers.get("retry-after") or "").strip()
-        pause(max(delay, float(said) if said.isdigit() else 0.0))
+        pause(max(delay, retry_after_s(response.headers) or 0.0))
 
 
 def wait_for_settings(page: Page, start_on: type[SettingsSection] | None = None) -> None:
@@ -126,7 +125,7 @@ def _attempts(login: LoginPage, attempt: Callable[[], tuple[LoginOutcome, list[R
                        else _("the site kept failing at {what} after {attempts} attempts; the login was not refused, "
                               "try again later"))
             raise SiteUnreachable(message.format(what=what, attempts=LOGIN_BACKOFF.attempts, said=said))
-        pause(max(delay, retry_after_s(sent) or 0.0))
+        pause(max(delay, last_retry_after_s(sent) or 0.0))
 
 
 def wait_for_person(page: Page, what: str, person: Person, until: Locator | None = None) -> None:

@@ -22,6 +22,7 @@ from playwright.sync_api import Locator, Page, Request
 from automations.locators import Find, LocatorTable, Words
 from automations.pages.common import Header
 from automations.pages.settings import SETTINGS
+from automations.retry import retry_after_s
 
 LOGIN = LocatorTable("login", {
     "heading": Find(role="heading", names=("Войдите или зарегистрируйтесь",)),
@@ -215,13 +216,12 @@ def _failed(request: Request) -> bool:
     return response is None or response.status in UNAVAILABLE_STATUSES
 
 
-def retry_after_s(sent: list[Request]) -> float | None:
+def last_retry_after_s(sent: list[Request]) -> float | None:
     """The site's Retry-After (in seconds) on the last answer that had one."""
     for request in reversed(sent):
         response = request.response() if request.failure is None else None
-        value = response.headers.get("retry-after") if response is not None else None
-        if value and value.strip().isdigit():
-            return float(value.strip())
+        if response is not None and (seconds := retry_after_s(response.headers)) is not None:
+            return seconds
     return None
 
 
