@@ -31,7 +31,7 @@ from automations.i18n import _
 from automations.local_commands import LOCAL_COMMANDS
 from automations.mail import DELETION_ADDRESS
 from automations.models import AccountState
-from automations.monitoring import Reporting, check_verdict, refuse_bad_reporting, watch_verdict
+from automations.monitoring import Reporting, check_verdict, watch_verdict
 from automations.output import (AccountPrinter, action_lines, batch_lines, deletion_lines, refund_lines, show_check,
                                 show_status, show_watch)
 from automations.prompts import (code_provider, confirm_change, credentials_to_save, describe_source,
@@ -220,7 +220,6 @@ def check(mock: bool, variant: str, junit: Path | None, report_dir: Path | None,
     run = invocation({**options, "notify_urls": list(notify_urls) or None})
     reporting = Reporting(junit, report_dir, badge, run.settings.notify_urls, alert_after, copy_traces=mock,
                           baseline=baseline_dir, fail_on_drift=fail_on_drift)
-    refuse_bad_reporting(reporting)
     checked = check_site(run, reporting, variant=variant, check_mock=check_mock_site if mock else None)
     finish_monitored(run, checked, check_verdict(checked, run.settings.base_url), show_check)
 
@@ -291,7 +290,6 @@ def watch(notify_urls: tuple[str, ...], alert_after: int, badge: Path | None, **
     """
     run = invocation({**options, "notify_urls": list(notify_urls) or None})
     reporting = Reporting(badge=badge, notify_urls=run.settings.notify_urls, alert_after=alert_after)
-    refuse_bad_reporting(reporting)
     watched = watch_site(run, reporting)
     finish_monitored(run, watched, watch_verdict(watched), show_watch)
 

@@ -132,8 +132,8 @@ def refuse_bad_reporting(reporting: Reporting) -> None:
 def monitored_run(kind: Kind, settings: Settings, scope: Scope, reporting: Reporting,
                   run: Callable[[Expected], Report], warn: Callable[[str], None]) -> Monitored:
     """Runs `run` (a check of every flow, or a watch) as a monitored run: see the module's
-    docstring. `failed` in what it returns: check's failed steps, or watch's findings."""
-    refuse_bad_reporting(reporting)
+    docstring. `failed` in what it returns: check's failed steps, or watch's findings. The
+    caller has refused bad reporting already (`refuse_bad_reporting`), before anything else."""
     with history_or_none(settings.home.history_file, warn) as history:
         last = history.last_passing(kind, scope.mode, scope.site) if history and kind == "check" else None
         started_at, started = datetime.now(UTC).isoformat(timespec="seconds"), time.perf_counter()

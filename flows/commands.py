@@ -15,7 +15,7 @@ from automations.errors import FlowFailed, HumanNeeded, LoginRejected, SessionEx
 from automations.history import MOCK_SITE
 from automations.i18n import _
 from automations.monitoring import (Expected, Monitored, Report, Reporting, Scope, WatchOutcome, monitored_check,
-                                    monitored_run)
+                                    monitored_run, refuse_bad_reporting)
 from automations.output import StepPrinter
 from automations.prompts import Resolved, code_provider, resolve_credentials
 from automations.settings import Settings
@@ -52,6 +52,7 @@ def check_site(run: Invocation, reporting: Reporting, *, variant: str | None = N
                check_mock: MockCheck | None = None) -> Monitored:
     """`check`: every flow walked dry on the configured site, or on the bundled mock's
     `variant` when `check_mock` is given, as a monitored run."""
+    refuse_bad_reporting(reporting)
     settings = run.settings
     scope = (Scope("mock", MOCK_SITE, variant, _("the bundled mock site")) if check_mock
              else Scope("live", settings.site_key, None, settings.site_key))
@@ -70,6 +71,7 @@ def check_site(run: Invocation, reporting: Reporting, *, variant: str | None = N
 def watch_site(run: Invocation, reporting: Reporting) -> Monitored:
     """`watch`: the account's state against the receipts of its past cancellations, as a
     monitored run. With no receipt to compare, it ends before any prompt or browser."""
+    refuse_bad_reporting(reporting)  # a mistake on the command line first, then whether there is anything to watch
     settings = run.settings
 
     def cancellations(login: str | None) -> list[Cancellation]:
