@@ -4,7 +4,8 @@ the bundled mock site in a real browser, with a real webhook on loopback for the
 1. `breaking`: fails; nobody is alerted yet (one failure may be a bad morning); the badge says
    which step; the report links its screenshot and trace beside it and lists what was skipped.
 2. `breaking` again: the one alert, naming the step, what it looked for and where the report is.
-3. `okko`: passes; one "recovered"; the badge is green; `history` has the three runs.
+3. `okko`: passes; one "recovered"; the badge is green; the JUnit file has no failure;
+   `history` has the three runs.
 
 Each run costs a browser and the step's timeout, so one test walks all three.
 """
@@ -15,6 +16,7 @@ import functools
 import json
 import re
 import threading
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from html import unescape
 from html.parser import HTMLParser
@@ -23,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import cli_env, run
+from tests.helpers import cli_env, error_line, run
 from tests.webhook import Webhook, serve_webhook
 
 # Whole commands or every flow: seconds each, so they start first (see conftest.py).
@@ -65,7 +67,9 @@ def test_failing_twice_alerts_once_and_passing_again_says_recovered(
     assert first.exit_code == 1, first.output
     assert webhook.received == []
     [failed] = [s for s in json.loads(first.stdout)["steps"] if s["outcome"] == "failed"]
-    assert failed["group"] == "unbind-card" and "«Оплата услуг»" in failed["name"]  # «Оплата услуг» is gone
+    assert (failed["group"], failed["name"]) == ("unbind-card", "Open «Оплата услуг»")  # «Оплата услуг» is gone
+    # The one error line names the step and what it looked for.
+    assert "«Open «Оплата услуг»»" in error_line(first) and "Оплата услуг" in error_line(first).split("»»", 1)[1]
     assert json.loads(badge.read_text()) == {"schemaVersion": 1, "label": "flows",
                                              "message": f"failing: «{failed['name']}»", "color": "red"}
     index = tmp_path / "first" / "index.html"
@@ -94,10 +98,12 @@ def test_failing_twice_alerts_once_and_passing_again_says_recovered(
     assert {s["group"] for s in document["steps"] if s["backed_out"]} == {"disable-auto-renew", "sign-out-devices"}
 
     # Morning 3: fixed; the addresses now come from the setting.
-    third = run(["check", "--mock", "--badge", str(badge), "--report", str(tmp_path / "third"), "--json"],
-                {**env, "OKKO_NOTIFY_URLS": webhook.url})
+    junit = tmp_path / "third.xml"
+    third = run(["check", "--mock", "--badge", str(badge), "--report", str(tmp_path / "third"), "--junit", str(junit),
+                 "--json"], {**env, "OKKO_NOTIFY_URLS": webhook.url})
 
     assert third.exit_code == 0, third.output
+    assert int(ET.parse(junit).getroot().find("testsuite").get("failures")) == 0  # type: ignore[union-attr]
     assert [m["type"] for m in webhook.received] == ["failure", "success"]
     assert webhook.received[1]["title"] == "okko-cancel check passes again on the bundled mock site"
     assert json.loads(badge.read_text())["message"] == "passing"
