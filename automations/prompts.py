@@ -160,7 +160,9 @@ YES_ANSWERS = frozenset({"y", "yes", "д", "да"})
 NO_ANSWERS = frozenset({"n", "no", "н", "нет", ""})
 
 
-def _yes_or_no(answer: str) -> bool:
+def yes_or_no(answer: str) -> bool:
+    """A confirmation's answer: yes or no in either language of the output (Enter is no);
+    anything else is asked again."""
     word = answer.strip().casefold()
     if word in YES_ANSWERS:
         return True
@@ -176,5 +178,5 @@ def confirm_change(question: str, *, yes: bool, dry_run: bool) -> None:
         return
     if not on_terminal():
         raise ConfigurationError(_("this changes the account: pass --yes to confirm (there is no terminal to ask on)"))
-    if not click.prompt(f"{question} [y/N]", default="", show_default=False, value_proc=_yes_or_no, err=True):
+    if not click.prompt(f"{question} [y/N]", default="", show_default=False, value_proc=yes_or_no, err=True):
         raise Declined(_("declined: nothing was changed"))
