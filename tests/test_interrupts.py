@@ -15,15 +15,14 @@ from __future__ import annotations
 import csv
 import json
 import re
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient, MockSite
-from tests.cli_process import READ_TIMEOUT_S, CliProcess
+from tests.cli_process import CliProcess
 from tests.helpers import cli_env, events_of
 
 # Whole commands in processes of their own: seconds each, so they start first (see conftest.py).
@@ -107,10 +106,11 @@ def test_ctrl_c_during_a_change_says_it_may_have_happened(
     # in its step: the step is under way from the first attempt until the last.
     attempts = 4
     site.set_faults(fail={"path": "/api/v1/cards/", "status": 503, "count": attempts})
+    taken = site.faults_taken()
     env = cli_env(data_dir, mock_site.url, OKKO_LOGIN=DEMO_EMAIL, OKKO_PASSWORD=DEMO_PASSWORD)
     run = start(started, ["unbind-card", "--yes"], env)
     run.wait_for("Open «Оплата услуг»")
-    wait_until(lambda: faults_in_force(site)["fail"][0]["count"] < attempts)  # the first attempt came
+    site.faults_taken(after=taken)  # the first attempt came
     site.set_faults(latency_ms=HOLD_MS, latency_path="/api/v1/cards/")  # and the next one waits
 
     run.interrupt(group=True)
@@ -126,17 +126,6 @@ def test_ctrl_c_during_a_change_says_it_may_have_happened(
     assert step["outcome"] == "failed"
 
 
-def faults_in_force(site: AdminClient) -> dict[str, Any]:
-    return site.set_faults()  # a change of nothing answers with the faults in force
-
-
-def wait_until(condition: Callable[[], bool]) -> None:
-    """Asks the site again until `condition` holds (the run prints nothing between its steps)."""
-    deadline = time.monotonic() + READ_TIMEOUT_S
-    while not condition():
-        assert time.monotonic() < deadline, f"waited {READ_TIMEOUT_S} s on the site"
-
-
 # --------------------------------------------------------------------------------- batch
 
 CROWD = [f"user{n:04d}@okko.test" for n in range(1, 4)]
@@ -146,10 +135,6 @@ FIRST, CUT, UNSTARTED = CROWD
 def summary_rows(summary: Path) -> dict[str, dict[str, str]]:
     with summary.open(newline="") as handle:
         return {row["account"]: row for row in csv.DictReader(handle)}
-
-
-def has_event(site: AdminClient, kind: str, account: str) -> bool:
-    return any(e["type"] == kind and e["account"] == account for e in site.events())
 
 
 @pytest.mark.scenario("crowd", accounts=len(CROWD))
@@ -163,7 +148,8 @@ def test_ctrl_c_in_a_batch_marks_the_account_interrupted_and_resume_finishes_it(
     run.wait_for(f"{FIRST} done")
     # The next account's card list (after its auto-renew goes off) waits while Ctrl-C comes.
     site.set_faults(latency_ms=HOLD_MS, latency_path="/api/v1/cards")
-    wait_until(lambda: has_event(site, "auto_renew_disabled", CUT))  # a batch prints no steps
+    # A batch prints no steps: the site says when the change is done.
+    site.wait_for_event(lambda event: (event["type"], event["account"]) == ("auto_renew_disabled", CUT))
 
     run.interrupt(group=True)
     code, _, err = run.finish()
