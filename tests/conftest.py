@@ -28,7 +28,7 @@ from automations.steps import StepLog
 from fixtures import AdminClient, MockSite, serve_mock_site
 from flows.login import open_settings
 from tests.commands import COMMANDS
-from tests.helpers import sign_in_through_api
+from tests.helpers import EXPECT_TIMEOUT_MS, sign_in_through_api
 from tests.keyrings import MemoryKeyring
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -53,10 +53,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     under xdist's worksteal a long test that starts last keeps one worker busy after the
     other has run out of work, and that tail is the suite's wall time."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: file order kept otherwise
-
-
-# Short enough that a broken test fails fast, long enough for a loaded 2-core CI machine.
-EXPECT_TIMEOUT_MS = 5_000
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,10 @@ from cli import cli
 from fixtures import DEMO_EMAIL, DEMO_PASSWORD, AdminClient
 from tests.commands import in_command_thread
 
+# A page's waits in the tests: short enough that a broken test fails fast, long enough for a
+# loaded 2-core CI machine.
+EXPECT_TIMEOUT_MS = 5_000
+
 
 def last_event_id(site: AdminClient) -> int:
     """The newest event's id: what happens after it is what a test's action did."""

@@ -19,7 +19,7 @@ from automations.steps import StepLog
 from fixtures import DEMO_EMAIL, AdminClient
 from flows.check import CheckReport, check_flows, checks
 from flows.login import open_settings
-from tests.helpers import last_event_id, sign_in_through_api
+from tests.helpers import EXPECT_TIMEOUT_MS, last_event_id, sign_in_through_api
 
 # Whole commands or every flow: seconds each, so they start first (see conftest.py).
 pytestmark = pytest.mark.slow
@@ -53,7 +53,6 @@ def changes(drift: dict[str, SectionDrift], key: str) -> set[tuple[str, str, str
 def test_each_layout_checks_without_a_change_and_against_the_okko_baseline(
     site: AdminClient, settings_page: Page, tmp_path: Path
 ) -> None:
-    settings_page.set_default_timeout(2_000)  # breaking's missing link costs this once
     okko = checked(settings_page, tmp_path, site)
     assert passed_every_flow(okko), okko.to_dict()
     keep(tmp_path / "baseline", okko.observations, site="mock")
@@ -75,7 +74,9 @@ def test_each_layout_checks_without_a_change_and_against_the_okko_baseline(
     assert ("renamed", "link", "Устройства") in changes(drift, "settings.subscriptions")
     assert drift["payments.unbind_dialog"].status == "same"
 
+    settings_page.set_default_timeout(2_000)  # breaking's missing link costs this wait once
     breaking = checked(settings_page, tmp_path, site, "breaking")
+    settings_page.set_default_timeout(EXPECT_TIMEOUT_MS)
     drift = {d.observation.key: d for d in compare(tmp_path / "baseline", breaking.observations).sections}
 
     assert [s.name for s in breaking.failed] == ["Open «Оплата услуг»"]
