@@ -11,6 +11,7 @@ Tests pick the site's starting point with markers:
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -33,9 +34,16 @@ from tests.keyrings import MemoryKeyring
 
 def pytest_configure(config: pytest.Config) -> None:
     """The suite reads English, whatever the machine's locale; the tests of Russian ask for it
-    (OKKO_LANG=ru, or `--lang ru`). Commands run as processes inherit it."""
+    (OKKO_LANG=ru, or `--lang ru`). Commands run as processes inherit it.
+
+    The processes the tests start play a foreground job at a terminal, which Ctrl-C reaches.
+    A suite started in the background by a shell without job control (`make test &` in a
+    script, nohup) begins with SIGINT ignored, and every process it starts would inherit that
+    and never hear the tests' Ctrl-C; Python's own handler instead is reset at their start."""
     os.environ["OKKO_LANG"] = "en"
     use_language("en")
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True)
