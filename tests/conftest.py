@@ -38,8 +38,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
     The processes the tests start play a foreground job at a terminal, which Ctrl-C reaches.
     A suite started in the background by a shell without job control (`make test &` in a
-    script, nohup) begins with SIGINT ignored, and every process it starts would inherit that
-    and never hear the tests' Ctrl-C; Python's own handler instead is reset at their start."""
+    script) begins with SIGINT ignored, and every process it starts would inherit that and
+    never hear the tests' Ctrl-C; with Python's own handler back, they start with the default."""
     os.environ["OKKO_LANG"] = "en"
     use_language("en")
     if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
