@@ -26,7 +26,7 @@ from automations.pages.subscriptions import SUBSCRIPTIONS
 from automations.steps import StepLog
 from automations.guides import store_pointer
 from automations.models import ActionReport
-from flows.resilience import change_with_read_back, load, read_after_reload
+from flows.resilience import change_with_read_back, load, open_section, read_after_reload
 
 ACTION = "disable-auto-renew"
 # Offer, survey, confirmation, and room for a site that adds more.
@@ -124,9 +124,7 @@ def disable_auto_renew(
     page: Page, steps: StepLog, *, subscription: str | None = None, dry_run: bool = False
 ) -> ActionReport:
     subscriptions = SubscriptionsPage(page)
-    with steps.step(_("Open «{section}»").format(section=subscriptions.title)):
-        load(subscriptions, subscriptions.open_from_menu_unless_shown)
-        before = subscriptions.subscriptions()
+    before = open_section(steps, subscriptions, SubscriptionsPage.subscriptions, unless_shown=True)
     chosen = [s for s in before if subscription is None or s.name.casefold() == subscription.strip().casefold()]
     if subscription and not chosen:
         names = ", ".join(f"«{s.name}»" for s in before) or _("none")

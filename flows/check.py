@@ -30,15 +30,12 @@ from automations.storage import private_dir, write_private
 from flows.interruption import is_change_step, is_dry_run
 from flows.login import CodeProvider
 from flows.registry import CHECKED_COMMANDS, COMMANDS
-from flows.resilience import load
+from flows.resilience import open_section
 from flows.runner import person_for, sign_in_once
 
 
 def read_profile(page: Page, steps: StepLog) -> dict[str, str]:
-    profile = ProfilePage(page)
-    with steps.step(_("Open «{section}»").format(section=profile.title)):
-        load(profile, profile.open_from_menu)
-        return profile.contacts()
+    return open_section(steps, ProfilePage(page), ProfilePage.contacts)
 
 
 CheckFlow = Callable[[Page, StepLog], Any]

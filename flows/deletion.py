@@ -24,7 +24,7 @@ from automations.mail import (DEFAULT_REASON, DELETION_ADDRESS, SUBJECT, WITHIN,
 from automations.pages import ProfilePage, SubscriptionsPage
 from automations.settings import Settings
 from automations.steps import StepLog
-from flows.resilience import load
+from flows.resilience import open_section
 
 ACTION = "deletion-request"
 
@@ -56,13 +56,8 @@ def request_deletion(page: Page, steps: StepLog, *, settings: Settings, sber_id:
     """Reads «Подписки» (what still bills) and «Профиль» (the e-mail and phone), composes the
     letter, saves it, sends it when SMTP is set and `send`, and writes a receipt whose
     screenshot shows the profile page."""
-    subscriptions, profile = SubscriptionsPage(page), ProfilePage(page)
-    with steps.step(_("Open «{section}»").format(section=subscriptions.title)):
-        load(subscriptions, subscriptions.open_from_menu_unless_shown)
-        subs = subscriptions.subscriptions()
-    with steps.step(_("Open «{section}»").format(section=profile.title)):
-        load(profile, profile.open_from_menu)
-        account = profile.contacts()
+    subs = open_section(steps, SubscriptionsPage(page), SubscriptionsPage.subscriptions, unless_shown=True)
+    account = open_section(steps, ProfilePage(page), ProfilePage.contacts)
     notes = []
     for sub in subs:
         if sub.card_billed and sub.auto_renew:

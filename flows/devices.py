@@ -20,7 +20,7 @@ from automations.models import Device
 from automations.pages import DevicesPage
 from automations.steps import StepLog
 from automations.models import ActionReport
-from flows.resilience import change_with_read_back, load, read_after_reload
+from flows.resilience import change_with_read_back, load, open_section, read_after_reload
 
 ACTION = "sign-out-devices"
 
@@ -99,9 +99,7 @@ def _chosen(before: list[Device], device: str | None) -> list[Device]:
 
 def sign_out_devices(page: Page, steps: StepLog, *, device: str | None = None, dry_run: bool = False) -> ActionReport:
     devices = DevicesPage(page)
-    with steps.step(_("Open «{section}»").format(section=devices.title)):
-        load(devices, devices.open_from_menu_unless_shown)
-        before = devices.devices()
+    before = open_section(steps, devices, DevicesPage.devices, unless_shown=True)
     targets = _chosen(before, device)
     wanted = device.strip().casefold() if device is not None else None
     report = ActionReport(ACTION, dry_run, before={"devices": [asdict(d) for d in before]})

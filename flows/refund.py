@@ -10,11 +10,10 @@ from playwright.sync_api import Page
 
 from automations.evidence import write_receipt
 from automations.home import DataHome
-from automations.i18n import _
 from automations.pages import PaymentsPage, ProfilePage, SubscriptionsPage
 from automations.refund_rule import ACTION, DEFAULT_WINDOW_DAYS, RefundCheck, assess_subscription, hotline
 from automations.steps import StepLog
-from flows.resilience import load
+from flows.resilience import open_section
 
 
 def check_refund(page: Page, steps: StepLog, *, today: date | None = None,
@@ -22,16 +21,9 @@ def check_refund(page: Page, steps: StepLog, *, today: date | None = None,
     """Reads «Профиль», «Подписки» and «Оплата услуг» (changing nothing), applies the rule,
     and, given `home`, writes a receipt with a screenshot of the payment history."""
     today = today or date.today()
-    profile, subscriptions, payments_page = ProfilePage(page), SubscriptionsPage(page), PaymentsPage(page)
-    with steps.step(_("Open «{section}»").format(section=profile.title)):
-        load(profile, profile.open_from_menu_unless_shown)
-        account = profile.contacts()
-    with steps.step(_("Open «{section}»").format(section=subscriptions.title)):
-        load(subscriptions, subscriptions.open_from_menu)
-        subs = subscriptions.subscriptions()
-    with steps.step(_("Open «{section}»").format(section=payments_page.title)):
-        load(payments_page, payments_page.open_from_menu)
-        payments = payments_page.payments()
+    account = open_section(steps, ProfilePage(page), ProfilePage.contacts, unless_shown=True)
+    subs = open_section(steps, SubscriptionsPage(page), SubscriptionsPage.subscriptions)
+    payments = open_section(steps, PaymentsPage(page), PaymentsPage.payments)
     results = [assess_subscription(s, payments, today, window_days) for s in subs]
     named = {id(p) for r in results for p in ([r.payment] if r.payment else []) + r.past_payments}
     report = RefundCheck(

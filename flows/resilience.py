@@ -37,6 +37,15 @@ def load(section: SettingsSection, how: Callable[[], None], backoff: Backoff = B
             devices=isinstance(section, DevicesPage))
 
 
+def open_section(steps: StepLog, section: S, read: Callable[[S], T], *, unless_shown: bool = False) -> T:
+    """The step «Open <section>» a flow reads the account in: the section opened from the menu
+    (`unless_shown`: not when the page already shows it, as where a run starts on it) and
+    what `read` reads there."""
+    with steps.step(_("Open «{section}»").format(section=section.title)):
+        load(section, section.open_from_menu_unless_shown if unless_shown else section.open_from_menu)
+        return read(section)
+
+
 def read_after_reload(steps: StepLog, section: S, read: Callable[[S], T]) -> tuple[str, T]:
     """The step every change ends with, «Check <section> after a reload»: its name (for the
     failure a flow finds in what it read) and what `read` reads from the reloaded section."""

@@ -12,7 +12,7 @@ from automations.observation import observe
 from automations.pages import PaymentsPage
 from automations.steps import StepLog
 from automations.models import ActionReport
-from flows.resilience import change_with_read_back, load, read_after_reload
+from flows.resilience import change_with_read_back, load, open_section, read_after_reload
 
 ACTION = "unbind-card"
 
@@ -38,9 +38,7 @@ def _is_unbound(payments: PaymentsPage, last4: str) -> bool:
 
 def unbind_cards(page: Page, steps: StepLog, *, card: str | None = None, dry_run: bool = False) -> ActionReport:
     payments = PaymentsPage(page)
-    with steps.step(_("Open «{section}»").format(section=payments.title)):
-        load(payments, payments.open_from_menu_unless_shown)
-        before = payments.cards()
+    before = open_section(steps, payments, PaymentsPage.cards, unless_shown=True)
     targets = [c for c in before if card is None or c.last4 == card.strip()[-4:]]
     if card and not targets:
         bound = ", ".join(c.label for c in before) or _("none")

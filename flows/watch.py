@@ -24,7 +24,6 @@ from playwright.sync_api import Page
 
 from automations.evidence import masked_screenshot, write_receipt
 from automations.home import EVIDENCE, DataHome, utc_stamp
-from automations.i18n import _
 from automations.models import Subscription
 from automations.pages import PaymentsPage, ProfilePage, SubscriptionsPage
 from automations.receipt_manifest import manifest_of
@@ -41,7 +40,7 @@ from automations.watch_rules import (
     hotline_claim,
     site_today,
 )
-from flows.resilience import load
+from flows.resilience import open_section
 
 
 def watch_account(page: Page, steps: StepLog, *, changes: list[Cancellation], home: DataHome | None = None,
@@ -49,18 +48,10 @@ def watch_account(page: Page, steps: StepLog, *, changes: list[Cancellation], ho
                   today: date | None = None) -> WatchReport:
     """Reads the account and compares it with `changes` (watch_rules.read_cancellations);
     given `home`, writes the evidence pack of any findings and a receipt of the run."""
-    profile, subscriptions, payments_page = ProfilePage(page), SubscriptionsPage(page), PaymentsPage(page)
-    with steps.step(_("Open «{section}»").format(section=profile.title)):
-        load(profile, profile.open_from_menu_unless_shown)
-        contacts = profile.contacts()
-    with steps.step(_("Open «{section}»").format(section=subscriptions.title)):
-        load(subscriptions, subscriptions.open_from_menu)
-        subs = subscriptions.subscriptions()
+    contacts = open_section(steps, ProfilePage(page), ProfilePage.contacts, unless_shown=True)
+    subs = open_section(steps, SubscriptionsPage(page), SubscriptionsPage.subscriptions)
     # Last, so that the page the receipt and the pack show is the payment history.
-    with steps.step(_("Open «{section}»").format(section=payments_page.title)):
-        load(payments_page, payments_page.open_from_menu)
-        cards = payments_page.cards()
-        payments = payments_page.payments()
+    cards, payments = open_section(steps, PaymentsPage(page), lambda section: (section.cards(), section.payments()))
     found = compare(changes, subs, cards, payments)
     receipts, since = compared(changes)
     day = site_today(today or date.today(), payments)
